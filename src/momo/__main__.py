@@ -1,0 +1,3 @@
+from momo.cli import app
+
+app()

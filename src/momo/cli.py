@@ -1,0 +1,143 @@
+"""The ``momo`` command. It reads the same MOMO_* settings as the web app."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from momo.config import Settings
+from momo.errors import MomoError
+
+app = typer.Typer(help="Momo: a community server where everyone is Momo.", no_args_is_help=True)
+admin_app = typer.Typer(help="Roles for moderators and admins.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+console = Console()
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data folder (default: $MOMO_DATA_DIR or ./data)")
+]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = Settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Apply migrations and run the web server."""
+    import uvicorn
+
+    from momo.core import Momo
+    from momo.web.app import create_app
+
+    momo = Momo(_settings(data_dir))
+    momo.migrate()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    console.print(f"Momo is listening on http://{host}:{port} (data in {momo.settings.data_dir})")
+    # No access log and no proxy-header rewriting: the client address must not
+    # reach a log line (docs/threat-model.md). ClientShield handles proxies itself.
+    uvicorn.run(
+        create_app(momo),
+        host=host,
+        port=port,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        log_config=None,
+    )
+
+
+@app.command()
+def migrate(data_dir: DataDir = None) -> None:
+    """Bring the database schema up to date."""
+    from momo.core import Momo
+
+    Momo(_settings(data_dir)).migrate()
+    console.print("schema is up to date")
+
+
+@app.command()
+def demo(
+    notes: Annotated[int, typer.Option(min=1, max=20000, help="How many notes")] = 500,
+    accounts: Annotated[int, typer.Option(min=2, max=5000, help="How many voices")] = 160,
+    data_dir: DataDir = None,
+) -> None:
+    """Seed a realistic bilingual community (notes, images, comments, likes)."""
+    from momo.demo import seed
+
+    columns = (TextColumn("seeding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("notes", total=notes)
+        report = seed(
+            _settings(data_dir),
+            notes=notes,
+            accounts=accounts,
+            progress=lambda done, total: progress.update(task, completed=done),
+        )
+    console.print(
+        f"seeded {report.notes} notes, {report.comments} comments and {report.likes} likes "
+        f"from {report.accounts} accounts"
+    )
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write into")],
+    public: Annotated[bool, typer.Option("--public", help="What anonymous visitors see")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Export data as JSON Lines."""
+    from momo.content.export import write_public
+    from momo.core import Momo
+
+    if not public:
+        console.print("[red]choose what to export: --public[/red]")
+        raise typer.Exit(2)
+    momo = Momo(_settings(data_dir))
+    momo.migrate()
+    count = write_public(momo.db, momo.notes, momo.time, out_dir)
+    console.print(f"wrote {count} notes to {out_dir / 'notes.jsonl'}")
+
+
+@admin_app.command("grant")
+def grant(
+    role: Annotated[str, typer.Argument(help="moderator or admin")],
+    account_key: Annotated[str, typer.Option("--account-key", help="The account's key")],
+    data_dir: DataDir = None,
+) -> None:
+    """Make an account a moderator or admin."""
+    _set_role(role, account_key, data_dir)
+
+
+@admin_app.command("revoke")
+def revoke(
+    account_key: Annotated[str, typer.Option("--account-key", help="The account's key")],
+    data_dir: DataDir = None,
+) -> None:
+    """Return an account to an ordinary member."""
+    _set_role("member", account_key, data_dir)
+
+
+def _set_role(role: str, account_key: str, data_dir: Path | None) -> None:
+    from momo.core import Momo
+
+    momo = Momo(_settings(data_dir))
+    momo.migrate()
+    try:
+        momo.accounts.set_role(account_key, role)
+    except MomoError as error:
+        console.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"the account is now: {role}")

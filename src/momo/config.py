@@ -1,0 +1,94 @@
+"""One configuration shared by the CLI and the web app.
+
+Every setting comes from an environment variable with the prefix ``MOMO_``
+(``MOMO_DATA_DIR``, ``MOMO_DATABASE_URL`` …), so an operator configures the
+server the same way whether they run ``momo serve``, ``momo demo`` or
+``momo export``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class RegistrationPolicy(StrEnum):
+    open = "open"
+    invite = "invite"
+    closed = "closed"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOMO_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the SQLite database, the secrets file and uploaded media.",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL. Empty means SQLite inside the data folder."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for shared rate limits and the feed cache when several workers run.",
+    )
+
+    persona_name: str = "Momo"
+    persona_avatar: str = "/static/momo-avatar.svg"
+
+    time_granularity_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    publish_jitter: int = Field(
+        default=0, ge=0, le=24 * 3600, description="Maximum random publish delay in seconds."
+    )
+
+    registration: RegistrationPolicy = RegistrationPolicy.open
+    pow_difficulty: int = Field(
+        default=18,
+        ge=0,
+        le=32,
+        description="Leading zero bits the sign-up proof-of-work needs in open registration.",
+    )
+    probation_days: float = Field(default=3.0, ge=0)
+
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Addresses whose X-Forwarded-For header is believed."
+    )
+    feed_cache_seconds: float = Field(default=5.0, ge=0)
+    rate_key_rotation_seconds: int = Field(default=3600, ge=60)
+    session_days: int = Field(default=30, ge=1)
+    cookie_secure: bool = False
+
+    max_image_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
+    max_image_pixels: int = Field(default=40_000_000, ge=1024)
+    max_images_per_note: int = Field(default=9, ge=0, le=9)
+
+    default_locale: str = "zh-CN"
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'momo.sqlite3').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def secrets_file(self) -> Path:
+        return self.data_dir / "secrets.json"
+
+    @property
+    def time_granularity_seconds(self) -> int:
+        return self.time_granularity_minutes * 60

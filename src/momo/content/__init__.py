@@ -1,0 +1,1 @@
+"""Notes, comments, topics, likes and bookmarks."""

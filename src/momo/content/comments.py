@@ -1,0 +1,143 @@
+"""Comments with one level of replies, each spoken in the author's per-thread voice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select, update
+
+from momo.content import text
+from momo.content.policy import PostingPolicy
+from momo.content.notes import hot_score
+from momo.content.tables import comments, notes
+from momo.errors import Forbidden, InvalidInput, NotFound
+from momo.identity import voices
+from momo.identity.accounts import AccountService, Viewer
+from momo.keyring import Keyring
+from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.seal import Sealer
+from momo.storage.database import Database
+
+COMMENT_KIND = "comment"
+
+
+@dataclass(frozen=True)
+class NewComment:
+    id: str
+    voice: int
+
+
+class CommentService:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keyring,
+        sealer: Sealer,
+        accounts: AccountService,
+        time: CoarseTime,
+        policy: PostingPolicy,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._policy = policy
+        self._changed = changed
+        self._db = db
+        self._keys = keys
+        self._sealer = sealer
+        self._accounts = accounts
+        self._time = time
+
+    def add(
+        self, viewer: Viewer, note_id: str, body: str, reply_to: str | None = None
+    ) -> NewComment:
+        self._policy.check(viewer, "comment")
+        body = text.clean(body)
+        if not body:
+            raise InvalidInput("a comment cannot be empty", field="body")
+        if len(body) > text.COMMENT_MAX:
+            raise InvalidInput(f"a comment is at most {text.COMMENT_MAX} characters", field="body")
+        if not text.is_public_id(note_id):
+            raise NotFound("no such note")
+        comment_id = text.new_public_id()
+        created = self._time.now_bucket()
+        with self._db.write() as conn:
+            note = conn.execute(
+                select(
+                    notes.c.status,
+                    notes.c.locked,
+                    notes.c.created_bucket,
+                    notes.c.like_count,
+                    notes.c.comment_count,
+                    notes.c.collect_count,
+                )
+                .where(notes.c.id == note_id)
+                .with_for_update()  # voice numbers are handed out one at a time
+            ).first()
+            if note is None or note.status != "visible" or note.created_bucket > self._time.now():
+                raise NotFound("no such note")
+            if note.locked:
+                raise Forbidden("this thread is locked")
+            parent_id, reply_voice = self._resolve_reply(conn, note_id, reply_to)
+            voice = voices.voice_for(conn, self._keys, viewer.account_id, note_id)
+            conn.execute(
+                insert(comments).values(
+                    id=comment_id,
+                    note_id=note_id,
+                    parent_id=parent_id,
+                    reply_to_voice=reply_voice,
+                    voice=voice,
+                    body=body,
+                    created_bucket=created,
+                    sealed_author=self._sealer.seal(viewer.account_id, COMMENT_KIND, comment_id),
+                )
+            )
+            count = note.comment_count + 1
+            conn.execute(
+                update(notes)
+                .where(notes.c.id == note_id)
+                .values(
+                    comment_count=count,
+                    hot=hot_score(
+                        note.like_count + 2 * count + note.collect_count, note.created_bucket
+                    ),
+                )
+            )
+            self._accounts.update_vault(conn, viewer, lambda v: v.comments.append(comment_id))
+        self._changed()
+        return NewComment(comment_id, voice)
+
+    def _resolve_reply(
+        self, conn: Connection, note_id: str, reply_to: str | None
+    ) -> tuple[str | None, int | None]:
+        if reply_to is None:
+            return None, None
+        if not text.is_public_id(reply_to):
+            raise InvalidInput("reply_to is not a comment id", field="reply_to")
+        target = conn.execute(
+            select(comments.c.id, comments.c.parent_id, comments.c.voice, comments.c.status).where(
+                comments.c.id == reply_to, comments.c.note_id == note_id
+            )
+        ).first()
+        if target is None or target.status != "visible":
+            raise InvalidInput("the comment you reply to is not in this thread", field="reply_to")
+        # One level of replies: a reply to a reply joins the same top-level comment.
+        return target.parent_id or target.id, target.voice
+
+    def delete(self, viewer: Viewer, comment_id: str) -> None:
+        if not text.is_public_id(comment_id):
+            raise NotFound("no such comment")
+        if comment_id not in self._accounts.read_vault(viewer).comments:
+            raise Forbidden("only the comment's author can delete it")
+        with self._db.write() as conn:
+            self.erase(conn, comment_id)
+            self._accounts.update_vault(
+                conn,
+                viewer,
+                lambda v: v.comments.remove(comment_id) if comment_id in v.comments else None,
+            )
+
+    def erase(self, conn: Connection, comment_id: str) -> None:
+        """Blank a comment but keep its place, so replies to it keep their context."""
+        conn.execute(
+            update(comments).where(comments.c.id == comment_id).values(status="deleted", body="")
+        )

@@ -1,0 +1,343 @@
+"""Writing, editing and deleting notes, and reading a note's page."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+
+from momo.content import text
+from momo.content.policy import PostingPolicy
+from momo.content.media import MediaStore
+from momo.content.tables import comments, note_images, note_topics, notes, reactions, search_terms
+from momo.content.tables import topics as topics_table
+from momo.content.views import CommentView, ImageView, MyNote, NoteView, ViewerState
+from momo.errors import Forbidden, InvalidInput, NotFound
+from momo.identity import voices
+from momo.identity.accounts import AccountService, Viewer
+from momo.identity.persona import Persona
+from momo.identity.tables import thread_voices
+from momo.keyring import Keyring
+from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.images import CleanImage
+from momo.privacy.seal import Sealer
+from momo.storage.database import Database
+
+NOTE_KIND = "note"
+
+
+def hot_score(engagement: int, created_bucket: int) -> float:
+    """Log engagement plus an age term: a note needs 10x the engagement of one
+    12.5 hours younger to rank level with it. Identity plays no part."""
+    return round(math.log10(max(1, engagement + 1)) + created_bucket / 45000, 6)
+
+
+def validate_note(title: str, body: str) -> tuple[str, str]:
+    title, body = text.clean(title), text.clean(body)
+    if not title:
+        raise InvalidInput("a note needs a title", field="title")
+    if len(title) > text.TITLE_MAX:
+        raise InvalidInput(f"the title is longer than {text.TITLE_MAX} characters", field="title")
+    if len(body) > text.BODY_MAX:
+        raise InvalidInput(f"the body is longer than {text.BODY_MAX} characters", field="body")
+    return title, body
+
+
+class NoteService:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keyring,
+        sealer: Sealer,
+        accounts: AccountService,
+        media: MediaStore,
+        time: CoarseTime,
+        persona: Persona,
+        policy: PostingPolicy,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._policy = policy
+        self._changed = changed  # tells the feed cache that public content moved
+        self._db = db
+        self._keys = keys
+        self._sealer = sealer
+        self._accounts = accounts
+        self._media = media
+        self._time = time
+        self._persona = persona
+
+    # -- writing ----------------------------------------------------------
+    def create(
+        self, viewer: Viewer, title: str, body: str, images: Sequence[CleanImage] = ()
+    ) -> str:
+        self._policy.check(viewer, "note")
+        title, body = validate_note(title, body)
+        if len(images) > 9:
+            raise InvalidInput("a note takes at most 9 images", field="images")
+        note_id = text.new_public_id()
+        created = self._time.publish_bucket()
+        saved = [self._media.save(image, created) for image in images]
+        try:
+            with self._db.write() as conn:
+                conn.execute(
+                    insert(notes).values(
+                        id=note_id,
+                        title=title,
+                        body=body,
+                        created_bucket=created,
+                        hot=hot_score(0, created),
+                        sealed_author=self._sealer.seal(viewer.account_id, NOTE_KIND, note_id),
+                    )
+                )
+                for position, (name, image) in enumerate(zip(saved, images, strict=True)):
+                    conn.execute(
+                        insert(note_images).values(
+                            note_id=note_id,
+                            position=position,
+                            file_name=name,
+                            width=image.width,
+                            height=image.height,
+                        )
+                    )
+                self._index(conn, note_id, title, body)
+                voices.claim_op(conn, self._keys, viewer.account_id, note_id)
+                self._accounts.update_vault(conn, viewer, lambda v: v.notes.append(note_id))
+        except Exception:
+            for name in saved:
+                self._media.remove(name)
+            raise
+        self._changed()
+        return note_id
+
+    def edit(self, viewer: Viewer, note_id: str, title: str, body: str) -> None:
+        title, body = validate_note(title, body)
+        self._require_own(viewer, note_id)
+        with self._db.write() as conn:
+            if conn.scalar(select(notes.c.status).where(notes.c.id == note_id)) != "visible":
+                raise NotFound("no such note")
+            conn.execute(
+                update(notes)
+                .where(notes.c.id == note_id)
+                .values(title=title, body=body, edited=True)
+            )
+            self._unindex(conn, note_id)
+            self._index(conn, note_id, title, body)
+        self._changed()
+
+    def delete(self, viewer: Viewer, note_id: str) -> None:
+        self._require_own(viewer, note_id)
+        with self._db.write() as conn:
+            self.purge(conn, note_id)
+            self._accounts.update_vault(
+                conn, viewer, lambda v: v.notes.remove(note_id) if note_id in v.notes else None
+            )
+        self._changed()
+
+    def purge(self, conn: Connection, note_id: str) -> None:
+        """Remove a note with everything hanging off it (author deletion, not moderation)."""
+        names = conn.scalars(
+            select(note_images.c.file_name).where(note_images.c.note_id == note_id)
+        ).all()
+        comment_ids = select(comments.c.id).where(comments.c.note_id == note_id)
+        conn.execute(
+            delete(reactions).where(
+                (reactions.c.target_id == note_id) | reactions.c.target_id.in_(comment_ids)
+            )
+        )
+        self._unindex(conn, note_id)
+        for table in (comments, note_images, thread_voices):
+            conn.execute(delete(table).where(table.c.note_id == note_id))
+        conn.execute(delete(notes).where(notes.c.id == note_id))
+        for name in names:
+            self._media.remove(name)
+
+    def _require_own(self, viewer: Viewer, note_id: str) -> None:
+        if not text.is_public_id(note_id):
+            raise NotFound("no such note")
+        if note_id not in self._accounts.read_vault(viewer).notes:
+            raise Forbidden("only the note's author can change it")
+
+    def _index(self, conn: Connection, note_id: str, title: str, body: str) -> None:
+        terms = text.search_terms(f"{title}\n{body}")
+        if terms:
+            conn.execute(insert(search_terms), [{"term": t, "note_id": note_id} for t in terms])
+        for name in text.extract_topics(body):
+            exists = conn.scalar(select(topics_table.c.name).where(topics_table.c.name == name))
+            if exists is None:
+                conn.execute(insert(topics_table).values(name=name, note_count=1))
+            else:
+                conn.execute(
+                    update(topics_table)
+                    .where(topics_table.c.name == name)
+                    .values(note_count=topics_table.c.note_count + 1)
+                )
+            conn.execute(insert(note_topics).values(note_id=note_id, topic=name))
+
+    def _unindex(self, conn: Connection, note_id: str) -> None:
+        conn.execute(delete(search_terms).where(search_terms.c.note_id == note_id))
+        names = conn.scalars(select(note_topics.c.topic).where(note_topics.c.note_id == note_id))
+        for name in names.all():
+            conn.execute(
+                update(topics_table)
+                .where(topics_table.c.name == name)
+                .values(note_count=topics_table.c.note_count - 1)
+            )
+        conn.execute(delete(note_topics).where(note_topics.c.note_id == note_id))
+
+    # -- reading ----------------------------------------------------------
+    def page(self, note_id: str, viewer: Viewer | None, locale: str) -> NoteView:
+        if not text.is_public_id(note_id):
+            raise NotFound("no such note")
+        with self._db.read() as conn:
+            note = conn.execute(
+                select(
+                    notes.c.id,
+                    notes.c.title,
+                    notes.c.body,
+                    notes.c.created_bucket,
+                    notes.c.edited,
+                    notes.c.status,
+                    notes.c.locked,
+                    notes.c.slow_mode_seconds,
+                    notes.c.like_count,
+                    notes.c.comment_count,
+                    notes.c.collect_count,
+                ).where(notes.c.id == note_id)
+            ).first()
+            own = viewer is not None and note_id in self._accounts.read_vault(viewer).notes
+            if (
+                note is None
+                or note.status != "visible"
+                or (note.created_bucket > self._time.now() and not own)
+            ):
+                raise NotFound("no such note")
+            images = conn.execute(
+                select(note_images.c.file_name, note_images.c.width, note_images.c.height)
+                .where(note_images.c.note_id == note_id)
+                .order_by(note_images.c.position)
+            ).all()
+            topic_names = conn.scalars(
+                select(note_topics.c.topic).where(note_topics.c.note_id == note_id)
+            ).all()
+            rows = conn.execute(
+                select(
+                    comments.c.id,
+                    comments.c.parent_id,
+                    comments.c.reply_to_voice,
+                    comments.c.voice,
+                    comments.c.body,
+                    comments.c.created_bucket,
+                    comments.c.status,
+                    comments.c.collapsed,
+                    comments.c.like_count,
+                )
+                .where(comments.c.note_id == note_id)
+                # Random ids break ties, so order inside a time bucket says nothing.
+                .order_by(comments.c.created_bucket, comments.c.voice, comments.c.id)
+            ).all()
+            state = self._viewer_state(conn, viewer, note_id, own, locale) if viewer else None
+        time, ago = self._time.describe(note.created_bucket, locale)
+        return NoteView(
+            id=note.id,
+            title=note.title,
+            body=note.body,
+            topics=sorted(topic_names),
+            images=[
+                ImageView(url=f"/media/{i.file_name}", width=i.width, height=i.height)
+                for i in images
+            ],
+            persona=self._persona,
+            time=time,
+            time_ago=ago,
+            edited=bool(note.edited),
+            like_count=note.like_count,
+            comment_count=note.comment_count,
+            collect_count=note.collect_count,
+            locked=bool(note.locked),
+            slow_mode_seconds=note.slow_mode_seconds,
+            comments=self._thread(rows, locale),
+            viewer=state,
+        )
+
+    def _thread(self, rows: Sequence[Row[Any]], locale: str) -> list[CommentView]:
+        views = [self._comment_view(row, locale) for row in rows]
+        top = {view.id: view for view in views if view.parent_id is None}
+        for view in views:
+            parent = top.get(view.parent_id) if view.parent_id else None
+            if parent is not None:
+                parent.replies.append(view)
+        return list(top.values())
+
+    def _comment_view(self, row: Row[Any], locale: str) -> CommentView:
+        removed = row.status != "visible"
+        time, ago = self._time.describe(row.created_bucket, locale)
+        name = self._persona.name
+        return CommentView(
+            id=row.id,
+            voice=voices.voice_label(row.voice, name, "en"),
+            voice_number=row.voice,
+            is_op=row.voice == voices.OP,
+            reply_to_voice=None
+            if row.reply_to_voice is None
+            else voices.voice_label(row.reply_to_voice, name, "en"),
+            reply_to_number=row.reply_to_voice,
+            parent_id=row.parent_id,
+            body="" if removed else row.body,
+            time=time,
+            time_ago=ago,
+            like_count=row.like_count,
+            removed=removed,
+            collapsed=bool(row.collapsed),
+        )
+
+    def _viewer_state(
+        self, conn: Connection, viewer: Viewer, note_id: str, own: bool, locale: str
+    ) -> ViewerState:
+        def has(kind: str) -> bool:
+            tag = self._keys.tag("reaction", kind, viewer.account_id, note_id)
+            found = conn.scalar(
+                select(reactions.c.tag).where(
+                    reactions.c.kind == kind,
+                    reactions.c.target_id == note_id,
+                    reactions.c.tag == tag,
+                )
+            )
+            return found is not None
+
+        number = voices.find_voice(conn, self._keys, viewer.account_id, note_id)
+        return ViewerState(
+            liked=has("like"),
+            collected=has("collect"),
+            is_author=own,
+            voice=None
+            if number is None
+            else voices.voice_label(number, self._persona.name, locale),
+        )
+
+    def mine(self, viewer: Viewer, locale: str) -> list[MyNote]:
+        ids = self._accounts.read_vault(viewer).notes
+        if not ids:
+            return []
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(notes.c.id, notes.c.title, notes.c.created_bucket, notes.c.status)
+                .where(notes.c.id.in_(ids))
+                .order_by(notes.c.created_bucket.desc(), notes.c.id)
+            ).all()
+        now = self._time.now()
+        result = []
+        for row in rows:
+            time, ago = self._time.describe(row.created_bucket, locale)
+            result.append(
+                MyNote(
+                    id=row.id,
+                    title=row.title,
+                    time=time,
+                    time_ago=ago,
+                    status=row.status,
+                    scheduled=row.created_bucket > now,
+                )
+            )
+        return result

@@ -1,0 +1,44 @@
+"""Who may post right now: sanctions and per-account rate limits.
+
+Limits are counted per account through the rotating keyed hash in
+``privacy.ratelimit``, so the counters cannot be tied to anyone once the key
+rotates. Accounts in probation get tighter limits.
+"""
+
+from __future__ import annotations
+
+from momo.errors import Forbidden, TooManyRequests
+from momo.identity.accounts import Viewer
+from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.ratelimit import RateLimiter
+
+# (limit, window seconds) for settled accounts, then for accounts in probation.
+LIMITS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "note": ((20, 3600), (5, 3600)),
+    "comment": ((120, 3600), (30, 3600)),
+    "reaction": ((600, 3600), (200, 3600)),
+    "report": ((60, 3600), (10, 3600)),
+}
+
+
+class PostingPolicy:
+    def __init__(self, limiter: RateLimiter, time: CoarseTime) -> None:
+        self._limiter = limiter
+        self._time = time
+
+    def in_probation(self, viewer: Viewer) -> bool:
+        return viewer.probation_until > self._time.now()
+
+    def check(self, viewer: Viewer, action: str) -> None:
+        if viewer.banned:
+            raise Forbidden("this account is banned; see your notices for why and how to appeal")
+        if action != "reaction" and viewer.muted_until > self._time.now():
+            raise Forbidden("this account is muted; see your notices for why and until when")
+        settled, probation = LIMITS[action]
+        limit, window = probation if self.in_probation(viewer) else settled
+        decision = self._limiter.check(action, viewer.account_id, limit, window)
+        if not decision.allowed:
+            raise TooManyRequests(
+                f"too many {action}s for now; try again in {decision.retry_after} seconds",
+                decision.retry_after,
+            )

@@ -1,0 +1,145 @@
+"""Likes and bookmarks ("collect").
+
+Each reaction row stores ``HMAC(reaction key, kind, account, target)``: one
+per person and target, never equal across targets, so a dump shows how many
+liked a note and nothing about who liked what else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import delete, insert, select, update
+
+from momo.content import text
+from momo.content.policy import PostingPolicy
+from momo.content.notes import hot_score
+from momo.content.tables import comments, notes, reactions
+from momo.errors import NotFound
+from momo.identity.accounts import AccountService, Viewer
+from momo.keyring import Keyring
+from momo.storage.database import Database
+
+LIKE = "like"
+COLLECT = "collect"
+COMMENT_LIKE = "like_comment"
+
+
+class ReactionService:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keyring,
+        accounts: AccountService,
+        policy: PostingPolicy,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._policy = policy
+        self._changed = changed
+        self._db = db
+        self._keys = keys
+        self._accounts = accounts
+
+    def set_note_reaction(self, viewer: Viewer, kind: str, note_id: str, on: bool) -> int:
+        """Like/unlike or collect/uncollect a note; returns the new count. Idempotent."""
+        if not text.is_public_id(note_id):
+            raise NotFound("no such note")
+        self._policy.check(viewer, "reaction")
+        counter = notes.c.like_count if kind == LIKE else notes.c.collect_count
+        tag = self._keys.tag("reaction", kind, viewer.account_id, note_id)
+        with self._db.write() as conn:
+            note = conn.execute(
+                select(
+                    notes.c.status,
+                    notes.c.created_bucket,
+                    notes.c.like_count,
+                    notes.c.comment_count,
+                    notes.c.collect_count,
+                )
+                .where(notes.c.id == note_id)
+                .with_for_update()
+            ).first()
+            if note is None or note.status != "visible":
+                raise NotFound("no such note")
+            exists = self._has(conn, kind, note_id, tag)
+            change = 1 if on and not exists else -1 if exists and not on else 0
+            if change == 1:
+                conn.execute(insert(reactions).values(kind=kind, target_id=note_id, tag=tag))
+            elif change == -1:
+                conn.execute(
+                    delete(reactions).where(
+                        reactions.c.kind == kind,
+                        reactions.c.target_id == note_id,
+                        reactions.c.tag == tag,
+                    )
+                )
+            likes = note.like_count + (change if kind == LIKE else 0)
+            collects = note.collect_count + (change if kind == COLLECT else 0)
+            conn.execute(
+                update(notes)
+                .where(notes.c.id == note_id)
+                .values(
+                    like_count=likes,
+                    collect_count=collects,
+                    hot=hot_score(likes + 2 * note.comment_count + collects, note.created_bucket),
+                )
+            )
+            if kind == COLLECT and change:
+                self._accounts.update_vault(
+                    conn, viewer, lambda v: _toggle(v.bookmarks, note_id, on)
+                )
+            count = int(conn.scalar(select(counter).where(notes.c.id == note_id)) or 0)
+        self._changed()
+        return count
+
+    def like_comment(self, viewer: Viewer, comment_id: str, on: bool) -> int:
+        if not text.is_public_id(comment_id):
+            raise NotFound("no such comment")
+        self._policy.check(viewer, "reaction")
+        tag = self._keys.tag("reaction", COMMENT_LIKE, viewer.account_id, comment_id)
+        with self._db.write() as conn:
+            status = conn.scalar(select(comments.c.status).where(comments.c.id == comment_id))
+            if status != "visible":
+                raise NotFound("no such comment")
+            exists = self._has(conn, COMMENT_LIKE, comment_id, tag)
+            if on and not exists:
+                conn.execute(
+                    insert(reactions).values(kind=COMMENT_LIKE, target_id=comment_id, tag=tag)
+                )
+                conn.execute(
+                    update(comments)
+                    .where(comments.c.id == comment_id)
+                    .values(like_count=comments.c.like_count + 1)
+                )
+            elif exists and not on:
+                conn.execute(
+                    delete(reactions).where(
+                        reactions.c.kind == COMMENT_LIKE,
+                        reactions.c.target_id == comment_id,
+                        reactions.c.tag == tag,
+                    )
+                )
+                conn.execute(
+                    update(comments)
+                    .where(comments.c.id == comment_id)
+                    .values(like_count=comments.c.like_count - 1)
+                )
+            return int(
+                conn.scalar(select(comments.c.like_count).where(comments.c.id == comment_id)) or 0
+            )
+
+    def _has(self, conn: object, kind: str, target: str, tag: str) -> bool:
+        query = select(reactions.c.tag).where(
+            reactions.c.kind == kind, reactions.c.target_id == target, reactions.c.tag == tag
+        )
+        return conn.scalar(query) is not None  # type: ignore[attr-defined]
+
+    def bookmarks(self, viewer: Viewer) -> list[str]:
+        return list(reversed(self._accounts.read_vault(viewer).bookmarks))
+
+
+def _toggle(items: list[str], item: str, on: bool) -> None:
+    if on and item not in items:
+        items.append(item)
+    elif not on and item in items:
+        items.remove(item)

@@ -1,0 +1,109 @@
+"""Content storage.
+
+No column here holds a value shared by two items of the same author: authors
+are sealed per item, voice and reaction tags are keyed per thread or target.
+``tests/test_dump_unlinkability.py`` fails if a linking column is added.
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from momo.storage.metadata import metadata
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("title", String(100), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_bucket", Integer, nullable=False),
+    Column("edited", Boolean, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False, server_default="visible"),
+    Column("locked", Boolean, nullable=False, server_default="0"),
+    Column("slow_mode_seconds", Integer, nullable=False, server_default="0"),
+    Column("damped", Boolean, nullable=False, server_default="0"),
+    Column("like_count", Integer, nullable=False, server_default="0"),
+    Column("comment_count", Integer, nullable=False, server_default="0"),
+    Column("collect_count", Integer, nullable=False, server_default="0"),
+    # Time-invariant hot rank (log engagement + age term), so Discover pages
+    # are a plain keyset scan and need no periodic recomputation.
+    Column("hot", Float, nullable=False, server_default="0"),
+    Column("sealed_author", LargeBinary, nullable=False),
+    Index("ix_notes_latest", "status", "created_bucket", "id"),
+    Index("ix_notes_hot", "status", "hot", "id"),
+)
+
+note_images = Table(
+    "note_images",
+    metadata,
+    Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("file_name", String(64), nullable=False, unique=True),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    PrimaryKeyConstraint("note_id", "position"),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("note_count", Integer, nullable=False, server_default="0"),
+)
+
+note_topics = Table(
+    "note_topics",
+    metadata,
+    Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    Column("topic", String(40), ForeignKey("topics.name"), nullable=False),
+    PrimaryKeyConstraint("topic", "note_id"),
+    Index("ix_note_topics_note", "note_id"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", String(16), nullable=True),
+    Column("reply_to_voice", Integer, nullable=True),
+    Column("voice", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_bucket", Integer, nullable=False),
+    Column("status", String(16), nullable=False, server_default="visible"),
+    Column("collapsed", Boolean, nullable=False, server_default="0"),
+    Column("like_count", Integer, nullable=False, server_default="0"),
+    Column("sealed_author", LargeBinary, nullable=False),
+    Index("ix_comments_thread", "note_id", "created_bucket", "id"),
+)
+
+reactions = Table(
+    "reactions",
+    metadata,
+    Column("kind", String(16), nullable=False),
+    Column("target_id", String(16), nullable=False),
+    # HMAC(reaction key, kind, account, target): one per person and target,
+    # but never equal across targets.
+    Column("tag", String(32), nullable=False),
+    PrimaryKeyConstraint("kind", "target_id", "tag"),
+)
+
+search_terms = Table(
+    "search_terms",
+    metadata,
+    Column("term", String(64), nullable=False),
+    Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("term", "note_id"),
+    Index("ix_search_terms_note", "note_id"),
+)

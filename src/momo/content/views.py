@@ -1,0 +1,81 @@
+"""Response models for the read paths. The API declares them; the templates render them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from momo.identity.persona import Persona
+
+
+class ImageView(BaseModel):
+    url: str
+    width: int
+    height: int
+
+
+class NoteCard(BaseModel):
+    id: str
+    title: str
+    excerpt: str
+    cover: ImageView | None
+    like_count: int
+    comment_count: int
+    time: str
+    time_ago: str
+
+
+class CommentView(BaseModel):
+    id: str
+    voice: str
+    voice_number: int
+    is_op: bool
+    reply_to_voice: str | None
+    reply_to_number: int | None
+    parent_id: str | None
+    body: str
+    time: str
+    time_ago: str
+    like_count: int
+    removed: bool
+    collapsed: bool
+    replies: list[CommentView] = []
+
+
+class ViewerState(BaseModel):
+    liked: bool
+    collected: bool
+    is_author: bool
+    voice: str | None
+
+
+class NoteView(BaseModel):
+    id: str
+    title: str
+    body: str
+    topics: list[str]
+    images: list[ImageView]
+    persona: Persona
+    time: str
+    time_ago: str
+    edited: bool
+    like_count: int
+    comment_count: int
+    collect_count: int
+    locked: bool
+    slow_mode_seconds: int
+    comments: list[CommentView]
+    viewer: ViewerState | None = None
+
+
+class FeedPage(BaseModel):
+    items: list[NoteCard]
+    next_cursor: str | None
+
+
+class MyNote(BaseModel):
+    id: str
+    title: str
+    time: str
+    time_ago: str
+    status: str
+    scheduled: bool

@@ -1,0 +1,116 @@
+"""The Momo object: every domain service wired to one configuration.
+
+The CLI and the web app both build one of these from the same ``Settings``,
+so they always agree on storage, secrets and policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from momo.config import Settings
+from momo.content.comments import CommentService
+from momo.content.media import MediaStore
+from momo.content.notes import NoteService
+from momo.content.policy import PostingPolicy
+from momo.content.reactions import ReactionService
+from momo.feed.cache import FeedCache
+from momo.feed.feeds import FeedService
+from momo.identity import persona
+from momo.identity.accounts import AccountService, Viewer
+from momo.identity.registration import Registration
+from momo.keyring import Keyring, load_or_create
+from momo.privacy.coarse_time import Clock, CoarseTime, system_clock
+from momo.errors import InvalidInput, PayloadTooLarge
+from momo.privacy.images import CleanImage, ImageRejected, scrub
+from momo.privacy.ratelimit import CounterStore, MemoryCounters, RateLimiter, RedisCounters
+from momo.privacy.seal import Sealer
+from momo.storage import migrate
+from momo.storage.database import Database
+
+
+class Momo:
+    def __init__(self, settings: Settings, *, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.keys: Keyring = load_or_create(settings.secrets_file)
+        self.db = Database(settings.resolved_database_url)
+        self.redis = _redis(settings.redis_url)
+        self.time = CoarseTime(settings.time_granularity_seconds, settings.publish_jitter, clock)
+        self.persona = persona.from_settings(settings)
+        self.sealer = Sealer(self.keys.seal)
+        counters: CounterStore = (
+            RedisCounters(self.redis) if self.redis is not None else MemoryCounters()
+        )
+        self.limiter = RateLimiter(counters, settings.rate_key_rotation_seconds, clock)
+        self.media = MediaStore(settings.media_dir)
+        self.feed_cache = FeedCache(settings.feed_cache_seconds, self.redis)
+
+        self.policy = PostingPolicy(self.limiter, self.time)
+        self.accounts = AccountService(self.db, self.keys, settings, clock)
+        self.registration = Registration(self.accounts, settings, self.limiter)
+        self.notes = NoteService(
+            self.db,
+            self.keys,
+            self.sealer,
+            self.accounts,
+            self.media,
+            self.time,
+            self.persona,
+            self.policy,
+            self.feed_cache.invalidate,
+        )
+        self.comments = CommentService(
+            self.db,
+            self.keys,
+            self.sealer,
+            self.accounts,
+            self.time,
+            self.policy,
+            self.feed_cache.invalidate,
+        )
+        self.reactions = ReactionService(
+            self.db, self.keys, self.accounts, self.policy, self.feed_cache.invalidate
+        )
+        self.feeds = FeedService(self.db, self.time, self.feed_cache)
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.db.engine)
+
+    def scrub_image(self, raw: bytes) -> CleanImage:
+        if len(raw) > self.settings.max_image_bytes:
+            limit = self.settings.max_image_bytes // (1024 * 1024)
+            raise PayloadTooLarge(f"an image is at most {limit} MB", field="images")
+        try:
+            return scrub(
+                raw,
+                max_bytes=self.settings.max_image_bytes,
+                max_pixels=self.settings.max_image_pixels,
+            )
+        except ImageRejected as error:
+            raise InvalidInput(str(error), field="images") from error
+
+    def delete_account(self, viewer: Viewer, *, keep_notes: bool) -> None:
+        """Delete an account; its notes and comments stay (still anonymous) or go with it."""
+        if not keep_notes:
+            index = self.accounts.read_vault(viewer)
+            with self.db.write() as conn:
+                for note_id in index.notes:
+                    self.notes.purge(conn, note_id)
+                for comment_id in index.comments:
+                    self.comments.erase(conn, comment_id)
+            self.feed_cache.invalidate()
+        self.accounts.delete(viewer)
+
+    def close(self) -> None:
+        self.db.dispose()
+        if self.redis is not None:
+            self.redis.close()
+
+
+def _redis(url: str | None) -> Any | None:
+    if not url:
+        return None
+    import redis  # imported only on the scale path
+
+    return redis.Redis.from_url(url)

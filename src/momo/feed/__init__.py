@@ -1,0 +1,1 @@
+"""Identity-blind feeds, topics and search: the same for everyone who asks."""

@@ -1,0 +1,185 @@
+"""Latest, Discover, topic feeds and search, built with SQLAlchemy Core.
+
+Nothing here receives a viewer: every ranking is a function of content and
+anonymous counts alone, which is also why first pages can be shared in a cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, tuple_
+
+from momo.content import text
+from momo.content.tables import note_images, note_topics, notes, search_terms, topics
+from momo.content.views import FeedPage, ImageView, NoteCard
+from momo.errors import InvalidInput, NotFound
+from momo.feed import cursor as cursors
+from momo.feed.cache import FeedCache
+from momo.privacy.coarse_time import CoarseTime
+from momo.storage.database import Database
+
+PAGE_SIZE = 20
+EXCERPT = 80
+SEARCH_MAX_QUERY = 100
+FEED_KINDS = ("latest", "discover")
+
+
+class FeedService:
+    def __init__(self, db: Database, time: CoarseTime, cache: FeedCache) -> None:
+        self._db = db
+        self._time = time
+        self._cache = cache
+
+    def feed(self, kind: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
+        if kind not in FEED_KINDS:
+            raise InvalidInput("kind must be 'latest' or 'discover'", field="kind")
+        sort = notes.c.hot if kind == "discover" else notes.c.created_bucket
+        query = self._base()
+        if kind == "discover":
+            query = query.where(notes.c.damped.is_(False))
+        return self._page(query, sort, cursor, locale, limit, cache_key=kind)
+
+    def topic(self, name: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
+        topic = text.normalize_topic(name)
+        with self._db.read() as conn:
+            known = conn.scalar(select(topics.c.name).where(topics.c.name == topic))
+        if known is None:
+            raise NotFound("no such topic")
+        query = self._base().where(
+            notes.c.id.in_(select(note_topics.c.note_id).where(note_topics.c.topic == topic))
+        )
+        return self._page(
+            query, notes.c.created_bucket, cursor, locale, limit, cache_key=f"topic:{topic}"
+        )
+
+    def search(self, q: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
+        q = text.clean(q)
+        if not q:
+            raise InvalidInput("type something to search for", field="q")
+        if len(q) > SEARCH_MAX_QUERY:
+            raise InvalidInput(f"a search is at most {SEARCH_MAX_QUERY} characters", field="q")
+        terms, pieces = text.query_terms(q)
+        query = self._base()
+        if terms:
+            matching = (
+                select(search_terms.c.note_id)
+                .where(search_terms.c.term.in_(sorted(terms)))
+                .group_by(search_terms.c.note_id)
+                .having(func.count() == len(terms))
+            )
+            query = query.where(notes.c.id.in_(matching))
+        else:  # a single CJK character or symbols only: fall back to a substring scan
+            pattern = f"%{_escape_like(q)}%"
+            query = query.where(
+                or_(
+                    notes.c.title.like(pattern, escape="\\"),
+                    notes.c.body.like(pattern, escape="\\"),
+                )
+            )
+        # Bigrams find candidates; the exact check drops notes whose bigrams are scattered.
+        return self._page(query, notes.c.created_bucket, cursor, locale, limit, check=pieces)
+
+    def cards(self, note_ids: list[str], locale: str) -> FeedPage:
+        """Cards for given notes (a person's bookmarks), in the order given."""
+        if not note_ids:
+            return FeedPage(items=[], next_cursor=None)
+        with self._db.read() as conn:
+            rows = {
+                row.id: dict(row._mapping)
+                for row in conn.execute(self._base().where(notes.c.id.in_(note_ids)))
+            }
+        return FeedPage(
+            items=[self._card(rows[i], locale) for i in note_ids if i in rows], next_cursor=None
+        )
+
+    def popular_topics(self, limit: int = 12) -> list[str]:
+        with self._db.read() as conn:
+            return list(
+                conn.scalars(
+                    select(topics.c.name)
+                    .where(topics.c.note_count > 0)
+                    .order_by(topics.c.note_count.desc(), topics.c.name)
+                    .limit(limit)
+                )
+            )
+
+    def _base(self) -> Select[Any]:
+        cover = (
+            select(note_images.c.file_name, note_images.c.width, note_images.c.height)
+            .where(note_images.c.note_id == notes.c.id, note_images.c.position == 0)
+            .correlate(notes)
+        )
+        return select(
+            notes.c.id,
+            notes.c.title,
+            func.substr(notes.c.body, 1, EXCERPT).label("excerpt"),
+            notes.c.like_count,
+            notes.c.comment_count,
+            notes.c.created_bucket,
+            notes.c.hot,
+            cover.with_only_columns(note_images.c.file_name).scalar_subquery().label("cover"),
+            cover.with_only_columns(note_images.c.width).scalar_subquery().label("cover_w"),
+            cover.with_only_columns(note_images.c.height).scalar_subquery().label("cover_h"),
+        ).where(notes.c.status == "visible", notes.c.created_bucket <= self._time.now_bucket())
+
+    def _page(
+        self,
+        query: Select[Any],
+        sort: Any,
+        cursor: str | None,
+        locale: str,
+        limit: int,
+        *,
+        cache_key: str | None = None,
+        check: list[str] | None = None,
+    ) -> FeedPage:
+        after = cursors.decode(cursor)
+        rows: list[dict[str, Any]] | None = None
+        if after is None and cache_key is not None:
+            rows = self._cache.get(f"{cache_key}:{limit}")
+        if rows is None:
+            if after is not None:
+                query = query.where(tuple_(sort, notes.c.id) < tuple_(after[0], after[1]))
+            query = query.order_by(sort.desc(), notes.c.id.desc()).limit(limit + 1)
+            with self._db.read() as conn:
+                rows = [dict(row._mapping) for row in conn.execute(query)]
+            if after is None and cache_key is not None:
+                self._cache.put(f"{cache_key}:{limit}", rows)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        key = "hot" if sort is notes.c.hot else "created_bucket"
+        next_cursor = cursors.encode(rows[-1][key], rows[-1]["id"]) if more and rows else None
+        if check is not None:
+            with self._db.read() as conn:
+                bodies = dict(
+                    conn.execute(
+                        select(notes.c.id, notes.c.body).where(
+                            notes.c.id.in_([row["id"] for row in rows])
+                        )
+                    ).all()
+                )
+            rows = [r for r in rows if text.matches(check, r["title"], bodies.get(r["id"], ""))]
+        return FeedPage(items=[self._card(row, locale) for row in rows], next_cursor=next_cursor)
+
+    def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
+        time, ago = self._time.describe(row["created_bucket"], locale)
+        cover = None
+        if row["cover"]:
+            cover = ImageView(
+                url=f"/media/{row['cover']}", width=row["cover_w"], height=row["cover_h"]
+            )
+        return NoteCard(
+            id=row["id"],
+            title=row["title"],
+            excerpt=row["excerpt"] or "",
+            cover=cover,
+            like_count=row["like_count"],
+            comment_count=row["comment_count"],
+            time=time,
+            time_ago=ago,
+        )
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,63 @@
+"""Per-thread voices: OP, Momo 1, Momo 2 … in order of first appearance.
+
+A voice row stores ``HMAC(voice key, account, note)``. The same person gets
+unrelated tags in two threads, so voice tables cannot be joined across
+threads without the secrets file.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, insert, select
+
+from momo.identity.tables import thread_voices
+from momo.keyring import Keyring
+
+OP = 0
+
+
+def voice_tag(keys: Keyring, account_id: str, note_id: str) -> str:
+    return keys.tag("voice", account_id, note_id)
+
+
+def claim_op(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
+    conn.execute(
+        insert(thread_voices).values(
+            note_id=note_id, tag=voice_tag(keys, account_id, note_id), number=OP
+        )
+    )
+    return OP
+
+
+def find_voice(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int | None:
+    return conn.scalar(
+        select(thread_voices.c.number).where(
+            thread_voices.c.note_id == note_id,
+            thread_voices.c.tag == voice_tag(keys, account_id, note_id),
+        )
+    )
+
+
+def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
+    """The person's voice in this thread, giving them the next number if they are new.
+
+    Callers hold the note's row lock, so numbers are handed out one at a time.
+    """
+    existing = find_voice(conn, keys, account_id, note_id)
+    if existing is not None:
+        return existing
+    highest = conn.scalar(
+        select(func.max(thread_voices.c.number)).where(thread_voices.c.note_id == note_id)
+    )
+    number = (highest or 0) + 1
+    conn.execute(
+        insert(thread_voices).values(
+            note_id=note_id, tag=voice_tag(keys, account_id, note_id), number=number
+        )
+    )
+    return number
+
+
+def voice_label(number: int, persona_name: str, locale: str) -> str:
+    if number == OP:
+        return "楼主" if locale.startswith("zh") else "OP"
+    return f"{persona_name} {number}"

@@ -1,0 +1,1 @@
+"""What the server refuses to know: sealing, coarse time, image scrubbing, rate-limit hashing."""

@@ -1,0 +1,84 @@
+"""Time as the public may see it: bucketed, and spoken relatively.
+
+Exact timestamps let an observer correlate a post with someone's offline
+activity or with traffic they watched, so nothing finer than a bucket
+(default five minutes) is stored or shown.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], float]
+
+
+def system_clock() -> float:
+    return time.time()
+
+
+def bucket(moment: float, granularity_seconds: int) -> int:
+    return int(moment) - int(moment) % granularity_seconds
+
+
+def bucket_iso(bucket_start: int) -> str:
+    """ISO-8601 of a bucket's start, to the minute (never seconds)."""
+    return datetime.fromtimestamp(bucket_start, UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def coarse_date(bucket_start: int) -> str:
+    return datetime.fromtimestamp(bucket_start, UTC).strftime("%Y-%m-%d")
+
+
+_UNITS = (
+    (365 * 86400, "year"),
+    (30 * 86400, "month"),
+    (7 * 86400, "week"),
+    (86400, "day"),
+    (3600, "hour"),
+    (60, "minute"),
+)
+
+_ZH = {"year": "年", "month": "个月", "week": "周", "day": "天", "hour": "小时", "minute": "分钟"}
+
+
+def relative(bucket_start: int, now: float, granularity_seconds: int, locale: str) -> str:
+    """'刚刚' / 'just now' inside the current bucket, else '3 小时前' / '3 hours ago'."""
+    age = max(0.0, now - bucket_start)
+    chinese = locale.startswith("zh")
+    if age < granularity_seconds or age < 60:
+        return "刚刚" if chinese else "just now"
+    for seconds, unit in _UNITS:
+        if age >= seconds:
+            count = int(age // seconds)
+            if chinese:
+                return f"{count} {_ZH[unit]}前"
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "刚刚" if chinese else "just now"  # pragma: no cover - loop always returns
+
+
+class CoarseTime:
+    """The server's only notion of 'now' for anything it stores or shows."""
+
+    def __init__(self, granularity_seconds: int, jitter_seconds: int, clock: Clock) -> None:
+        self.granularity = granularity_seconds
+        self.jitter = jitter_seconds
+        self.clock = clock
+
+    def now(self) -> float:
+        return self.clock()
+
+    def now_bucket(self) -> int:
+        return bucket(self.clock(), self.granularity)
+
+    def publish_bucket(self) -> int:
+        """When a new post becomes public: now, or later by a random jitter."""
+        delay = secrets.randbelow(self.jitter + 1) if self.jitter else 0
+        return bucket(self.clock() + delay, self.granularity)
+
+    def describe(self, bucket_start: int, locale: str) -> tuple[str, str]:
+        return bucket_iso(bucket_start), relative(
+            bucket_start, self.clock(), self.granularity, locale
+        )

@@ -1,0 +1,173 @@
+"""Scrub uploaded images down to their pixels.
+
+Photos carry GPS positions, camera serials, edit histories and thumbnails of
+what was cropped away. Every upload is decoded under limits, turned upright,
+copied pixel by pixel into a new image and re-encoded, so nothing but pixels
+survives. Files that hide a second format (polyglots) or are cut short are
+refused rather than repaired.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+MAX_FRAMES = 200
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image Momo will store; the message says why."""
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def scrub(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
+    if not raw:
+        raise ImageRejected("the file is empty")
+    if len(raw) > max_bytes:
+        raise ImageRejected(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+    kind = _sniff(raw)
+    if kind is None:
+        raise ImageRejected("the file is not a JPEG, PNG, GIF or WebP image")
+    _check_no_trailing_data(raw, kind)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(raw), formats=[kind]) as source:
+                width, height = source.size
+                if width * height > max_pixels:
+                    raise ImageRejected(f"the image has more than {max_pixels} pixels")
+                if getattr(source, "n_frames", 1) > MAX_FRAMES:
+                    raise ImageRejected(f"the image has more than {MAX_FRAMES} frames")
+                source.seek(0)
+                source.load()
+                upright = ImageOps.exif_transpose(source)
+                mode = "RGBA" if _has_alpha(upright) else "RGB"
+                pixels = upright.convert(mode)
+        except ImageRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ImageRejected("the image expands to too many pixels") from error
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+            raise ImageRejected("the image is damaged or cut short") from error
+
+    # A new image built from raw pixel bytes carries no info dict, no EXIF, no
+    # ICC profile, no comments and no extra frames: there is nowhere for them to hide.
+    fresh = Image.frombytes(mode, pixels.size, pixels.tobytes())
+    out = io.BytesIO()
+    if mode == "RGBA":
+        fresh.save(out, format="PNG", optimize=True)
+        extension = "png"
+    else:
+        fresh.save(out, format="JPEG", quality=86, optimize=True, progressive=True)
+        extension = "jpg"
+    return CleanImage(out.getvalue(), extension, fresh.width, fresh.height)
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    if image.mode in ("RGBA", "LA", "PA"):
+        return bool(image.getchannel("A").getextrema()[0] < 255)
+    return image.mode == "P" and "transparency" in image.info
+
+
+def _sniff(raw: bytes) -> str | None:
+    if raw.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if raw[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _check_no_trailing_data(raw: bytes, kind: str) -> None:
+    """Refuse files where bytes follow the image's own end: the mark of a polyglot."""
+    try:
+        end = {"JPEG": _jpeg_end, "PNG": _png_end, "GIF": _gif_end, "WEBP": _webp_end}[kind](raw)
+    except (IndexError, struct.error) as error:
+        raise ImageRejected("the image is damaged or cut short") from error
+    if end is None:
+        raise ImageRejected("the image is damaged or cut short")
+    if raw[end:].strip(b"\x00\r\n\t "):
+        raise ImageRejected("the file carries data after the image (a polyglot file)")
+
+
+def _jpeg_end(raw: bytes) -> int | None:
+    pos = 2
+    length = len(raw)
+    while pos < length:
+        if raw[pos] != 0xFF:
+            return None
+        marker = raw[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xD9:
+            return pos + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        (segment,) = struct.unpack(">H", raw[pos + 2 : pos + 4])
+        pos += 2 + segment
+        if marker == 0xDA:  # start of scan: skip entropy-coded data
+            while pos < length - 1:
+                if raw[pos] == 0xFF and raw[pos + 1] != 0 and not 0xD0 <= raw[pos + 1] <= 0xD7:
+                    break
+                pos += 1
+            else:
+                return None
+    return None
+
+
+def _png_end(raw: bytes) -> int | None:
+    pos = 8
+    while pos + 8 <= len(raw):
+        (size,) = struct.unpack(">I", raw[pos : pos + 4])
+        chunk = raw[pos + 4 : pos + 8]
+        pos += 12 + size
+        if chunk == b"IEND":
+            return pos if pos <= len(raw) else None
+    return None
+
+
+def _gif_end(raw: bytes) -> int | None:
+    flags = raw[10]
+    pos = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    while pos < len(raw):
+        block = raw[pos]
+        if block == 0x3B:
+            return pos + 1
+        if block == 0x21:
+            pos = _skip_sub_blocks(raw, pos + 2)
+        elif block == 0x2C:
+            local = raw[pos + 9]
+            pos += 10 + (3 * 2 ** ((local & 7) + 1) if local & 0x80 else 0)
+            pos = _skip_sub_blocks(raw, pos + 1)  # +1: LZW minimum code size
+        else:
+            return None
+    return None
+
+
+def _skip_sub_blocks(raw: bytes, pos: int) -> int:
+    while raw[pos] != 0:
+        pos += raw[pos] + 1
+    return pos + 1
+
+
+def _webp_end(raw: bytes) -> int | None:
+    (size,) = struct.unpack("<I", raw[4:8])
+    return 8 + size + (size & 1)

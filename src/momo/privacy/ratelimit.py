@@ -1,0 +1,106 @@
+"""Rate limits that forget who they limited.
+
+Subjects (an account id, a client address) are never stored as such: each is
+replaced by an HMAC under a key that lives only in memory (or in Redis with a
+TTL) and is replaced every rotation period. Once a key is gone, yesterday's
+counters cannot be tied to anyone, even by the operator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+from momo.privacy.coarse_time import Clock, system_clock
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: int
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many requests; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class CounterStore(Protocol):
+    def rotation_key(self, epoch: int, ttl: int) -> bytes: ...
+
+    def increment(self, name: str, ttl: int) -> int: ...
+
+
+class MemoryCounters:
+    """Counters for a single process. Old epochs are dropped wholesale."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[int, bytes] = {}
+        self._counts: dict[str, int] = {}
+        self._epoch = -1
+
+    def rotation_key(self, epoch: int, ttl: int) -> bytes:
+        with self._lock:
+            if epoch != self._epoch:
+                # Forget the old key and every counter made with it.
+                self._keys = {epoch: secrets.token_bytes(32)}
+                self._counts = {}
+                self._epoch = epoch
+            return self._keys[epoch]
+
+    def increment(self, name: str, ttl: int) -> int:
+        with self._lock:
+            self._counts[name] = self._counts.get(name, 0) + 1
+            return self._counts[name]
+
+
+class RedisCounters:
+    """Counters shared by every worker; Redis expires keys and counters itself."""
+
+    def __init__(self, client: object) -> None:
+        self._redis = client
+
+    def rotation_key(self, epoch: int, ttl: int) -> bytes:
+        name = f"momo:ratekey:{epoch}"
+        redis = self._redis
+        redis.set(name, secrets.token_bytes(32), nx=True, ex=ttl)  # type: ignore[attr-defined]
+        value = redis.get(name)  # type: ignore[attr-defined]
+        return bytes(value)
+
+    def increment(self, name: str, ttl: int) -> int:
+        pipe = self._redis.pipeline()  # type: ignore[attr-defined]
+        pipe.incr(f"momo:rate:{name}")
+        pipe.expire(f"momo:rate:{name}", ttl)
+        count, _ = pipe.execute()
+        return int(count)
+
+
+class RateLimiter:
+    def __init__(self, store: CounterStore, rotation_seconds: int, clock: Clock = system_clock):
+        self._store = store
+        self._rotation = rotation_seconds
+        self._clock = clock
+
+    def subject_hash(self, scope: str, subject: str) -> str:
+        epoch = int(self._clock()) // self._rotation
+        key = self._store.rotation_key(epoch, self._rotation * 2)
+        return hmac.new(key, f"{scope}\0{subject}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def check(self, scope: str, subject: str, limit: int, window_seconds: int) -> Decision:
+        now = int(self._clock())
+        window = now // window_seconds
+        name = f"{scope}:{self.subject_hash(scope, subject)}:{window}"
+        count = self._store.increment(name, window_seconds + 1)
+        retry_after = (window + 1) * window_seconds - now
+        return Decision(allowed=count <= limit, retry_after=max(1, retry_after))
+
+    def enforce(self, scope: str, subject: str, limit: int, window_seconds: int) -> None:
+        decision = self.check(scope, subject, limit, window_seconds)
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after)

@@ -1,0 +1,1 @@
+"""Database engine, shared metadata and migrations. Tables live with the domain that owns them."""

@@ -1,0 +1,1 @@
+"""The thin HTTP layer: routes translate requests into domain calls and back."""

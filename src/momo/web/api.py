@@ -1,0 +1,232 @@
+"""The JSON API under /api. Each route validates input, calls the domain, shapes output."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from pydantic import BaseModel, Field
+
+from momo.content.views import FeedPage, MyNote, NoteView
+from momo.identity.persona import Persona
+from momo.identity.voices import voice_label
+from momo.web.deps import (
+    SESSION_COOKIE,
+    LocaleDep,
+    MomoDep,
+    SignedInDep,
+    ViewerDep,
+    client_subject,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class AccountCreated(BaseModel):
+    account_key: str = Field(description="Shown once. Only a hash is stored; it cannot be recovered.")
+
+
+class SignIn(BaseModel):
+    account_key: str = Field(max_length=200)
+
+
+class NoteDraft(BaseModel):
+    title: str = Field(max_length=1000)
+    body: str = Field(default="", max_length=50_000)
+
+
+class Created(BaseModel):
+    id: str
+
+
+class CommentDraft(BaseModel):
+    body: str = Field(max_length=10_000)
+    reply_to: str | None = Field(default=None, max_length=100)
+
+
+class CommentCreated(BaseModel):
+    id: str
+    voice: str
+
+
+class Count(BaseModel):
+    count: int
+    on: bool
+
+
+class Ok(BaseModel):
+    ok: bool = True
+
+
+class TopicPage(FeedPage):
+    name: str
+
+
+@router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountCreated)
+def create_account(momo: MomoDep, request: Request) -> AccountCreated:
+    created = momo.registration.register(client_subject(request))
+    return AccountCreated(account_key=created.account_key)
+
+
+@router.delete("/accounts/me", response_model=Ok)
+def delete_account(
+    momo: MomoDep, viewer: SignedInDep, response: Response, keep_notes: bool = True
+) -> Ok:
+    momo.delete_account(viewer, keep_notes=keep_notes)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return Ok()
+
+
+@router.post("/session", response_model=Ok)
+def sign_in(body: SignIn, momo: MomoDep, response: Response, request: Request) -> Ok:
+    momo.limiter.enforce("signin", client_subject(request), 30, 300)
+    token = momo.accounts.sign_in(body.account_key)
+    set_session_cookie(response, momo, token)
+    return Ok()
+
+
+@router.delete("/session", response_model=Ok)
+def sign_out(momo: MomoDep, viewer: ViewerDep, response: Response) -> Ok:
+    if viewer is not None:
+        momo.accounts.sign_out(viewer.token)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return Ok()
+
+
+@router.get("/persona", response_model=Persona)
+def persona(momo: MomoDep) -> Persona:
+    return momo.persona
+
+
+@router.post("/notes", status_code=status.HTTP_201_CREATED, response_model=Created)
+def create_note(draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Created:
+    return Created(id=momo.notes.create(viewer, draft.title, draft.body))
+
+
+@router.post("/notes/with-images", status_code=status.HTTP_201_CREATED, response_model=Created)
+async def create_note_with_images(
+    momo: MomoDep,
+    viewer: SignedInDep,
+    title: Annotated[str, Form(max_length=1000)],
+    body: Annotated[str, Form(max_length=50_000)] = "",
+    images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+) -> Created:
+    cleaned = [momo.scrub_image(await upload.read()) for upload in images if upload.filename]
+    return Created(id=momo.notes.create(viewer, title, body, cleaned))
+
+
+@router.get("/notes/{note_id}", response_model=NoteView)
+def get_note(note_id: str, momo: MomoDep, viewer: ViewerDep, locale: LocaleDep) -> NoteView:
+    return momo.notes.page(note_id, viewer, locale)
+
+
+@router.patch("/notes/{note_id}", response_model=Ok)
+def edit_note(note_id: str, draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Ok:
+    momo.notes.edit(viewer, note_id, draft.title, draft.body)
+    return Ok()
+
+
+@router.delete("/notes/{note_id}", response_model=Ok)
+def delete_note(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Ok:
+    momo.notes.delete(viewer, note_id)
+    return Ok()
+
+
+@router.post(
+    "/notes/{note_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentCreated
+)
+def add_comment(
+    note_id: str, draft: CommentDraft, momo: MomoDep, viewer: SignedInDep
+) -> CommentCreated:
+    posted = momo.comments.add(viewer, note_id, draft.body, draft.reply_to)
+    return CommentCreated(id=posted.id, voice=voice_label(posted.voice, momo.persona.name, "en"))
+
+
+@router.delete("/comments/{comment_id}", response_model=Ok)
+def delete_comment(comment_id: str, momo: MomoDep, viewer: SignedInDep) -> Ok:
+    momo.comments.delete(viewer, comment_id)
+    return Ok()
+
+
+@router.post("/notes/{note_id}/like", response_model=Count)
+def like(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    return Count(count=momo.reactions.set_note_reaction(viewer, "like", note_id, True), on=True)
+
+
+@router.delete("/notes/{note_id}/like", response_model=Count)
+def unlike(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    return Count(count=momo.reactions.set_note_reaction(viewer, "like", note_id, False), on=False)
+
+
+@router.post("/notes/{note_id}/collect", response_model=Count)
+def collect(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    return Count(count=momo.reactions.set_note_reaction(viewer, "collect", note_id, True), on=True)
+
+
+@router.delete("/notes/{note_id}/collect", response_model=Count)
+def uncollect(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    count = momo.reactions.set_note_reaction(viewer, "collect", note_id, False)
+    return Count(count=count, on=False)
+
+
+@router.post("/comments/{comment_id}/like", response_model=Count)
+def like_comment(comment_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    return Count(count=momo.reactions.like_comment(viewer, comment_id, True), on=True)
+
+
+@router.delete("/comments/{comment_id}/like", response_model=Count)
+def unlike_comment(comment_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    return Count(count=momo.reactions.like_comment(viewer, comment_id, False), on=False)
+
+
+@router.get("/feed", response_model=FeedPage)
+def feed(
+    momo: MomoDep,
+    locale: LocaleDep,
+    kind: Literal["latest", "discover"] = "discover",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> FeedPage:
+    return momo.feeds.feed(kind, cursor, locale)
+
+
+@router.get("/search", response_model=FeedPage)
+def search(
+    momo: MomoDep,
+    locale: LocaleDep,
+    q: Annotated[str, Query(max_length=100)],
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> FeedPage:
+    return momo.feeds.search(q, cursor, locale)
+
+
+@router.get("/topics/{name}", response_model=TopicPage)
+def topic(
+    name: str,
+    momo: MomoDep,
+    locale: LocaleDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> TopicPage:
+    page = momo.feeds.topic(name, cursor, locale)
+    return TopicPage(name=name, items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get("/me/notes", response_model=list[MyNote])
+def my_notes(momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> list[MyNote]:
+    return momo.notes.mine(viewer, locale)
+
+
+@router.get("/me/bookmarks", response_model=FeedPage)
+def my_bookmarks(momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> FeedPage:
+    return momo.feeds.cards(momo.reactions.bookmarks(viewer), locale)
+
+
+def set_session_cookie(response: Response, momo: MomoDep, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=momo.settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=momo.settings.cookie_secure,
+        path="/",
+    )

@@ -1,0 +1,102 @@
+"""ASGI middleware that takes the client's address away from everything after it.
+
+The address is used once, here, to compute a rotating keyed hash for rate
+limits. Then ``scope["client"]`` is cleared and forwarding headers are dropped,
+so no route, log line or error report further in can see or record it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from momo.privacy.ratelimit import RateLimiter
+
+FORWARDING_HEADERS = {b"x-forwarded-for", b"x-real-ip", b"forwarded"}
+REQUESTS_PER_MINUTE = 900
+
+
+class ClientShield:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limiter: RateLimiter,
+        trusted_proxies: list[str],
+        max_body_bytes: int,
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        address = self._client_address(scope)
+        scope["client"] = None
+        scope["headers"] = [(k, v) for k, v in scope["headers"] if k not in FORWARDING_HEADERS]
+        subject = self.limiter.subject_hash("client", address)
+        scope.setdefault("state", {})["client_subject"] = subject
+        decision = self.limiter.check("requests", subject, REQUESTS_PER_MINUTE, 60)
+        if not decision.allowed:
+            await _reply(send, 429, {"error": {"code": "rate_limited",
+                                               "message": "too many requests"}},
+                         [(b"retry-after", str(decision.retry_after).encode())])
+            return
+        length = _content_length(scope)
+        if length is not None and length > self.max_body_bytes:
+            await _reply(send, 413, {"error": {"code": "too_large",
+                                               "message": "the request body is too large"}})
+            return
+        await self.app(scope, receive, send)
+
+    def _client_address(self, scope: Scope) -> str:
+        client = scope.get("client")
+        peer = client[0] if client else "unknown"
+        if not self.trusted or not self._is_trusted(peer):
+            return peer
+        # Walk X-Forwarded-For from the right: the first hop we do not trust is the client.
+        forwarded = [
+            value.decode("latin-1")
+            for key, value in scope["headers"]
+            if key == b"x-forwarded-for"
+        ]
+        hops = [hop.strip() for line in forwarded for hop in line.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if not self._is_trusted(hop):
+                return hop
+        return peer
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _reply(
+    send: Send, status: int, payload: dict[str, Any], headers: list[tuple[bytes, bytes]] = []
+) -> None:
+    body = json.dumps(payload).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()), *headers],
+    })
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,300 @@
+"""Server-rendered HTML pages. They work without JavaScript; scripts only enhance."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from momo.content.text import TOPIC_PATTERN, normalize_topic
+from momo.errors import Forbidden, NotFound
+from momo.identity.accounts import Viewer
+from momo.identity.voices import voice_label
+from momo.web.api import set_session_cookie
+from momo.web.deps import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    LocaleDep,
+    MomoDep,
+    SignedInDep,
+    ViewerDep,
+    client_subject,
+    get_locale,
+    get_momo,
+    get_viewer,
+)
+from momo.web.i18n import LOCALES, translate
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def render_body(body: str) -> Markup:
+    """Escape, then turn #topics into links and newlines into breaks."""
+    out: list[str] = []
+    last = 0
+    for match in TOPIC_PATTERN.finditer(body):
+        out.append(str(escape(body[last : match.start()])))
+        name = normalize_topic(match.group(1))
+        out.append(
+            f'<a class="topic" href="/topics/{quote(name)}">#{escape(match.group(1))}</a>'
+        )
+        last = match.end()
+    out.append(str(escape(body[last:])))
+    return Markup("".join(out).replace("\n", "<br>"))
+
+
+templates.env.filters["render_body"] = render_body
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    momo = get_momo(request)
+    locale = get_locale(request, momo)
+    viewer = get_viewer(request, momo)
+    base = {
+        "request": request,
+        "locale": locale,
+        "viewer": viewer,
+        "persona": momo.persona,
+        "csrf": momo.accounts.csrf_token(viewer.token) if viewer else "",
+        "t": lambda key, **values: translate(locale, key, **values),
+        "voice_label": lambda n: voice_label(n, momo.persona.name, locale),
+        "other_locale": "en" if locale == "zh-CN" else "zh-CN",
+        "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+    }
+    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    response.headers["Cache-Control"] = "no-store" if viewer else "private, max-age=0"
+    return response
+
+
+def render_error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    response = page(request, "error.html", status=status, message=message)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def check_csrf(momo: MomoDep, viewer: Viewer, token: str) -> None:
+    if token != momo.accounts.csrf_token(viewer.token):
+        raise Forbidden("this form has expired; go back, reload and try again")
+
+
+def back(url: str) -> RedirectResponse:
+    # Only ever redirect inside this site.
+    safe = url if url.startswith("/") and not url.startswith("//") else "/"
+    return RedirectResponse(safe, status_code=303)
+
+
+# -- browsing ---------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def discover(request: Request, momo: MomoDep, locale: LocaleDep, cursor: str | None = None) -> Response:
+    feed = momo.feeds.feed("discover", cursor, locale)
+    return page(request, "feed.html", feed=feed, tab="discover", topics=momo.feeds.popular_topics())
+
+
+@router.get("/latest", response_class=HTMLResponse)
+def latest(request: Request, momo: MomoDep, locale: LocaleDep, cursor: str | None = None) -> Response:
+    feed = momo.feeds.feed("latest", cursor, locale)
+    return page(request, "feed.html", feed=feed, tab="latest", topics=momo.feeds.popular_topics())
+
+
+@router.get("/topics/{name}", response_class=HTMLResponse)
+def topic(request: Request, name: str, momo: MomoDep, locale: LocaleDep, cursor: str | None = None) -> Response:
+    feed = momo.feeds.topic(name, cursor, locale)
+    return page(request, "feed.html", feed=feed, tab="topic", topic=normalize_topic(name), topics=[])
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, momo: MomoDep, locale: LocaleDep, q: str = "", cursor: str | None = None) -> Response:
+    feed = momo.feeds.search(q, cursor, locale) if q.strip() else None
+    return page(request, "search.html", feed=feed, q=q)
+
+
+@router.get("/notes/{note_id}", response_class=HTMLResponse)
+def note(request: Request, note_id: str, momo: MomoDep, viewer: ViewerDep, locale: LocaleDep) -> Response:
+    view = momo.notes.page(note_id, viewer, locale)
+    return page(request, "note.html", note=view, reply_to=request.query_params.get("reply_to"))
+
+
+@router.get("/media/{name}")
+def media(name: str, momo: MomoDep) -> Response:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{24}\.(jpg|png)", name):
+        raise NotFound("no such image")
+    path = momo.media.path(name)
+    if path is None:
+        raise NotFound("no such image")
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable"},
+                        stat_result=None)
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about(request: Request) -> Response:
+    return page(request, "about.html")
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
+    response = back(next)
+    if code in LOCALES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+# -- accounts ---------------------------------------------------------------
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request, momo: MomoDep) -> Response:
+    return page(request, "signup.html", policy=momo.settings.registration.value)
+
+
+@router.post("/signup", response_class=HTMLResponse)
+def signup(request: Request, momo: MomoDep) -> Response:
+    created = momo.registration.register(client_subject(request))
+    token = momo.accounts.sign_in(created.account_key)
+    response = page(request, "signup_done.html", account_key=created.account_key)
+    response.headers["Cache-Control"] = "no-store"
+    set_session_cookie(response, momo, token)
+    return response
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request) -> Response:
+    return page(request, "signin.html")
+
+
+@router.post("/signin")
+def signin(request: Request, momo: MomoDep, account_key: Annotated[str, Form(max_length=200)]) -> Response:
+    momo.limiter.enforce("signin", client_subject(request), 30, 300)
+    token = momo.accounts.sign_in(account_key)
+    response = back("/")
+    set_session_cookie(response, momo, token)
+    return response
+
+
+@router.post("/signout")
+def signout(momo: MomoDep, viewer: SignedInDep, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(momo, viewer, csrf)
+    momo.accounts.sign_out(viewer.token)
+    response = back("/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_class=HTMLResponse)
+def me(request: Request, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> Response:
+    return page(request, "me.html", notes=momo.notes.mine(viewer, locale),
+                bookmarks=momo.feeds.cards(momo.reactions.bookmarks(viewer), locale))
+
+
+@router.post("/me/delete")
+def delete_account(
+    momo: MomoDep,
+    viewer: SignedInDep,
+    keep: Annotated[str, Form()] = "keep",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(momo, viewer, csrf)
+    momo.delete_account(viewer, keep_notes=keep != "remove")
+    response = back("/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- writing ----------------------------------------------------------------
+@router.get("/compose", response_class=HTMLResponse)
+def compose_form(request: Request, viewer: SignedInDep) -> Response:
+    return page(request, "compose.html", title="", body="", editing=None)
+
+
+@router.post("/compose")
+async def compose(
+    momo: MomoDep,
+    viewer: SignedInDep,
+    title: Annotated[str, Form(max_length=1000)],
+    body: Annotated[str, Form(max_length=50_000)] = "",
+    csrf: Annotated[str, Form()] = "",
+    images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+) -> Response:
+    check_csrf(momo, viewer, csrf)
+    cleaned = [momo.scrub_image(await upload.read()) for upload in images if upload.filename]
+    note_id = momo.notes.create(viewer, title, body, cleaned)
+    return back(f"/notes/{note_id}")
+
+
+@router.get("/notes/{note_id}/edit", response_class=HTMLResponse)
+def edit_form(request: Request, note_id: str, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> Response:
+    view = momo.notes.page(note_id, viewer, locale)
+    if not (view.viewer and view.viewer.is_author):
+        raise Forbidden("only the note's author can change it")
+    return page(request, "compose.html", title=view.title, body=view.body, editing=view.id)
+
+
+@router.post("/notes/{note_id}/edit")
+def edit(
+    note_id: str,
+    momo: MomoDep,
+    viewer: SignedInDep,
+    title: Annotated[str, Form(max_length=1000)],
+    body: Annotated[str, Form(max_length=50_000)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(momo, viewer, csrf)
+    momo.notes.edit(viewer, note_id, title, body)
+    return back(f"/notes/{note_id}")
+
+
+@router.post("/notes/{note_id}/delete")
+def delete_note(note_id: str, momo: MomoDep, viewer: SignedInDep, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(momo, viewer, csrf)
+    momo.notes.delete(viewer, note_id)
+    return back("/me")
+
+
+@router.post("/notes/{note_id}/comments")
+def comment(
+    note_id: str,
+    momo: MomoDep,
+    viewer: SignedInDep,
+    body: Annotated[str, Form(max_length=10_000)],
+    reply_to: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(momo, viewer, csrf)
+    posted = momo.comments.add(viewer, note_id, body, reply_to or None)
+    return back(f"/notes/{note_id}#c-{posted.id}")
+
+
+@router.post("/notes/{note_id}/react")
+def react(
+    note_id: str,
+    momo: MomoDep,
+    viewer: SignedInDep,
+    kind: Annotated[str, Form()],
+    on: Annotated[str, Form()] = "1",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(momo, viewer, csrf)
+    if kind not in ("like", "collect"):
+        raise NotFound("no such reaction")
+    momo.reactions.set_note_reaction(viewer, kind, note_id, on == "1")
+    return back(f"/notes/{note_id}")
+
+
+@router.post("/comments/{comment_id}/delete")
+def delete_comment(
+    comment_id: str,
+    momo: MomoDep,
+    viewer: SignedInDep,
+    note_id: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(momo, viewer, csrf)
+    momo.comments.delete(viewer, comment_id)
+    return back(f"/notes/{note_id}" if note_id else "/")
