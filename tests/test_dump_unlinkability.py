@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from momo.content.tables import comments, notes, reactions
+from momo.content.tables import comments, reactions
 from momo.core import Momo
 from momo.identity.tables import thread_voices
 from momo.storage.metadata import metadata
@@ -34,7 +34,9 @@ def _seed(momo: Momo) -> dict[tuple[str, str], str]:
     note_ids: list[str] = []
     for index in range(NOTES_EACH):
         for author, viewer in people:
-            note_id = momo.notes.create(viewer, f"note {author[:4]} {index}", f"body {rng.random()}")
+            note_id = momo.notes.create(
+                viewer, f"note {author[:4]} {index}", f"body {rng.random()}"
+            )
             truth[("notes", note_id)] = author
             note_ids.append(note_id)
     for note_id in note_ids:

@@ -46,7 +46,11 @@ def test_no_secret_or_account_key_reaches_the_database(app, momo: Momo) -> None:
         for table in metadata.sorted_tables:
             for row in conn.execute(select(table)):
                 for value in row:
-                    raw = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+                    raw = (
+                        bytes(value)
+                        if isinstance(value, bytes | memoryview)
+                        else str(value).encode()
+                    )
                     for secret in secrets:
                         assert secret not in raw
                         assert secret.hex().encode() not in raw

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,70 +11,45 @@ from sqlalchemy import select
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
 from tests.conftest import PG_URL, jpeg_bytes
+from tests.server import running_server
 
 MARKER = "127.0.0.77"
 SPOOFED = "203.0.113.9"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str, transport: httpx.HTTPTransport) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with httpx.Client(transport=transport, timeout=1) as client:
-                client.get(url)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not start")
-
-
 def test_marker_address_is_nowhere(tmp_path: Path, database_template: str) -> None:
-    data_dir = tmp_path / "data"
-    port = _free_port()
-    env = {**os.environ, "MOMO_DATA_DIR": str(data_dir), "MOMO_FEED_CACHE_SECONDS": "0"}
+    env = {"MOMO_FEED_CACHE_SECONDS": "0"}
     if PG_URL:
         env["MOMO_DATABASE_URL"] = database_template
-    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "momo", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            transport = httpx.HTTPTransport(local_address=MARKER)
-            _wait(base + "/api/feed", transport)
-            with httpx.Client(base_url=base, transport=transport, timeout=10,
-                              headers={"X-Forwarded-For": SPOOFED}) as client:
-                key = client.post("/api/accounts").json()["account_key"]
-                client.post("/api/session", json={"account_key": key})
-                note = client.post(
-                    "/api/notes/with-images",
-                    data={"title": "where am I", "body": "#test"},
-                    files=[("images", ("a.jpg", jpeg_bytes(), "image/jpeg"))],
-                ).json()["id"]
-                client.post(f"/api/notes/{note}/comments", json={"body": "hello"})
-                client.post(f"/api/notes/{note}/like")
-                assert client.get("/api/notes/doesnotexist").status_code == 404
-                assert client.post("/api/notes", content=b"{bad json",
-                                   headers={"content-type": "application/json"}).status_code == 400
-                assert client.get("/", headers={"accept": "text/html"}).status_code == 200
-                client.get(f"/notes/{note}", headers={"accept": "text/html"})
-                client.get("/api/search", params={"q": "where"})
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with running_server(tmp_path, env, local_address=MARKER) as server:
+        transport = httpx.HTTPTransport(local_address=MARKER)
+        with httpx.Client(
+            base_url=server.base_url,
+            transport=transport,
+            timeout=10,
+            headers={"X-Forwarded-For": SPOOFED},
+        ) as client:
+            key = client.post("/api/accounts").json()["account_key"]
+            client.post("/api/session", json={"account_key": key})
+            note = client.post(
+                "/api/notes/with-images",
+                data={"title": "where am I", "body": "#test"},
+                files=[("images", ("a.jpg", jpeg_bytes(), "image/jpeg"))],
+            ).json()["id"]
+            client.post(f"/api/notes/{note}/comments", json={"body": "hello"})
+            client.post(f"/api/notes/{note}/like")
+            assert client.get("/api/notes/doesnotexist").status_code == 404
+            malformed = client.post(
+                "/api/notes", content=b"{bad json", headers={"content-type": "application/json"}
+            )
+            assert malformed.status_code == 400
+            assert client.get("/", headers={"accept": "text/html"}).status_code == 200
+            client.get(f"/notes/{note}", headers={"accept": "text/html"})
+            client.get("/api/search", params={"q": "where"})
 
-    places: list[tuple[str, bytes]] = [(str(p), p.read_bytes()) for p in data_dir.rglob("*") if p.is_file()]
-    places += [("stdout", out.read_bytes()), ("stderr", err.read_bytes())]
+    files = [p for p in server.data_dir.rglob("*") if p.is_file()]
+    places: list[tuple[str, bytes]] = [(str(p), p.read_bytes()) for p in files]
+    places += [("stdout", server.stdout.read_bytes()), ("stderr", server.stderr.read_bytes())]
     assert any(name.endswith(".jpg") for name, _ in places), "the server should have written files"
     if PG_URL:
         db = Database(database_template)
@@ -87,7 +58,12 @@ def test_marker_address_is_nowhere(tmp_path: Path, database_template: str) -> No
                 for row in conn.execute(select(table)):
                     places.append((table.name, repr(tuple(row)).encode()))
         db.dispose()
-    needles = [MARKER.encode(), SPOOFED.encode(), socket.inet_aton(MARKER), MARKER.encode("utf-16-le")]
+    needles = [
+        MARKER.encode(),
+        SPOOFED.encode(),
+        socket.inet_aton(MARKER),
+        MARKER.encode("utf-16-le"),
+    ]
     for name, content in places:
         for needle in needles:
             assert needle not in content, f"{needle!r} found in {name}"

@@ -57,7 +57,10 @@ def test_public_surfaces_hide_ids_tags_and_exact_times(app, momo: Momo, clock) -
 def test_ids_are_random_not_sequential(app) -> None:  # type: ignore[no-untyped-def]
     client = new_client(app)
     sign_up(client)
-    ids = [client.post("/api/notes", json={"title": f"n{i}", "body": ""}).json()["id"] for i in range(5)]
+    ids = [
+        client.post("/api/notes", json={"title": f"n{i}", "body": ""}).json()["id"]
+        for i in range(5)
+    ]
     assert len(set(ids)) == 5
     assert ids != sorted(ids) or ids != sorted(ids, reverse=True)
     assert all(len(i) == 12 for i in ids)

@@ -14,6 +14,7 @@ from momo.content.media import MediaStore
 from momo.content.notes import NoteService
 from momo.content.policy import PostingPolicy
 from momo.content.reactions import ReactionService
+from momo.errors import InvalidInput, PayloadTooLarge
 from momo.feed.cache import FeedCache
 from momo.feed.feeds import FeedService
 from momo.identity import persona
@@ -21,7 +22,6 @@ from momo.identity.accounts import AccountService, Viewer
 from momo.identity.registration import Registration
 from momo.keyring import Keyring, load_or_create
 from momo.privacy.coarse_time import Clock, CoarseTime, system_clock
-from momo.errors import InvalidInput, PayloadTooLarge
 from momo.privacy.images import CleanImage, ImageRejected, scrub
 from momo.privacy.ratelimit import CounterStore, MemoryCounters, RateLimiter, RedisCounters
 from momo.privacy.seal import Sealer

@@ -20,8 +20,16 @@ from momo.identity.accounts import Viewer
 from momo.privacy.images import CleanImage
 
 TOPICS = {
-    "美食": ["今天在巷子里发现一家{adj}的{food}店", "自己在家做了{food}，{feeling}", "{city}这家{food}真的{adj}"],
-    "旅行": ["{city}三天两夜，{feeling}", "第一次去{city}，{adj}到哭", "{city}小众路线分享，人少景美"],
+    "美食": [
+        "今天在巷子里发现一家{adj}的{food}店",
+        "自己在家做了{food}，{feeling}",
+        "{city}这家{food}真的{adj}",
+    ],
+    "旅行": [
+        "{city}三天两夜，{feeling}",
+        "第一次去{city}，{adj}到哭",
+        "{city}小众路线分享，人少景美",
+    ],
     "穿搭": ["秋冬{color}系穿搭，{adj}又保暖", "小个子{color}通勤穿搭", "一周不重样的{color}穿搭"],
     "学习": ["考研倒计时{n}天，{feeling}", "每天{n}分钟英语，坚持了一个月", "自习室打卡第{n}天"],
     "职场": ["入职{n}个月，想说点真话", "被老板约谈之后，{feeling}", "转行做设计的第{n}天"],
@@ -30,14 +38,26 @@ TOPICS = {
     "摄影": ["手机拍{city}夜景的{n}个技巧", "胶片里的{city}，{adj}", "{color}色调的秋天"],
 }
 EN_TOPICS = {
-    "coffee": ["Found a {adj_en} coffee place in {city_en}", "My {n}-day pour-over experiment",
-               "Best {adj_en} latte art I managed so far"],
-    "hiking": ["{city_en} ridge trail: {n} km and worth every step", "Packing list for a {adj_en} day hike",
-               "Sunrise hike, {feeling_en}"],
-    "books": ["Read {n} books this month, here are the {adj_en} ones", "A {adj_en} novel about {city_en}",
-              "Notes from a {n}-page classic"],
-    "cooking": ["One-pot {food_en} in {n} minutes", "Tried making {food_en} from scratch, {feeling_en}",
-                "Budget meal prep: {food_en} for {n} days"],
+    "coffee": [
+        "Found a {adj_en} coffee place in {city_en}",
+        "My {n}-day pour-over experiment",
+        "Best {adj_en} latte art I managed so far",
+    ],
+    "hiking": [
+        "{city_en} ridge trail: {n} km and worth every step",
+        "Packing list for a {adj_en} day hike",
+        "Sunrise hike, {feeling_en}",
+    ],
+    "books": [
+        "Read {n} books this month, here are the {adj_en} ones",
+        "A {adj_en} novel about {city_en}",
+        "Notes from a {n}-page classic",
+    ],
+    "cooking": [
+        "One-pot {food_en} in {n} minutes",
+        "Tried making {food_en} from scratch, {feeling_en}",
+        "Budget meal prep: {food_en} for {n} days",
+    ],
 }
 FILL = {
     "adj": ["超好吃", "宝藏", "绝绝子", "安静", "治愈", "一般般", "惊喜", "性价比很高"],
@@ -63,17 +83,43 @@ BODIES_EN = [
     "Quick notes for future me: {feeling_en}.",
 ]
 COMMENTS = [
-    "好喜欢！", "求地址～", "收藏了，下次试试", "真的吗？我去的时候一般", "楼主拍得好好看",
-    "同款经历哈哈哈", "感谢分享", "请问多少钱？", "这个我也想知道", "太真实了", "冲！",
-    "Love this!", "Saving for later", "Where exactly is this?", "Same here haha", "Thanks for sharing",
-    "Not my experience, but glad you liked it", "How long did it take?", "Beautiful shot",
+    "好喜欢！",
+    "求地址～",
+    "收藏了，下次试试",
+    "真的吗？我去的时候一般",
+    "楼主拍得好好看",
+    "同款经历哈哈哈",
+    "感谢分享",
+    "请问多少钱？",
+    "这个我也想知道",
+    "太真实了",
+    "冲！",
+    "Love this!",
+    "Saving for later",
+    "Where exactly is this?",
+    "Same here haha",
+    "Thanks for sharing",
+    "Not my experience, but glad you liked it",
+    "How long did it take?",
+    "Beautiful shot",
 ]
-REPLIES = ["谢谢～", "在评论区置顶了", "可以私下搜一下店名", "哈哈是的", "Thanks!", "Glad it helped",
-           "About an hour", "同感"]
+REPLIES = [
+    "谢谢～",
+    "在评论区置顶了",
+    "可以私下搜一下店名",
+    "哈哈是的",
+    "Thanks!",
+    "Glad it helped",
+    "About an hour",
+    "同感",
+]
 PALETTES = [
-    ((255, 214, 224), (255, 120, 140)), ((214, 236, 255), (90, 140, 220)),
-    ((255, 240, 200), (240, 160, 60)), ((220, 245, 225), (70, 160, 110)),
-    ((235, 225, 255), (140, 100, 210)), ((245, 235, 225), (160, 120, 90)),
+    ((255, 214, 224), (255, 120, 140)),
+    ((214, 236, 255), (90, 140, 220)),
+    ((255, 240, 200), (240, 160, 60)),
+    ((220, 245, 225), (70, 160, 110)),
+    ((235, 225, 255), (140, 100, 210)),
+    ((245, 235, 225), (160, 120, 90)),
 ]
 
 

@@ -107,11 +107,22 @@ def test_exiftool_finds_nothing_left(tmp_path: Path) -> None:
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(jpeg_bytes((120, 90), "white"))
     subprocess.run(
-        [EXIFTOOL, "-q", "-overwrite_original",
-         "-GPSLatitude=31.2304", "-GPSLatitudeRef=N", "-GPSLongitude=121.4737",
-         "-GPSLongitudeRef=E", "-XMP-dc:Creator=Li Lei", "-XMP-dc:Description=secret place",
-         "-Comment=taken at home", "-Make=SpyCam", "-SerialNumber=SN-12345",
-         f"-ThumbnailImage<={thumb}", str(photo)],
+        [
+            EXIFTOOL,
+            "-q",
+            "-overwrite_original",
+            "-GPSLatitude=31.2304",
+            "-GPSLatitudeRef=N",
+            "-GPSLongitude=121.4737",
+            "-GPSLongitudeRef=E",
+            "-XMP-dc:Creator=Li Lei",
+            "-XMP-dc:Description=secret place",
+            "-Comment=taken at home",
+            "-Make=SpyCam",
+            "-SerialNumber=SN-12345",
+            f"-ThumbnailImage<={thumb}",
+            str(photo),
+        ],
         check=True,
     )
     before = _exiftool(photo)
@@ -123,8 +134,17 @@ def test_exiftool_finds_nothing_left(tmp_path: Path) -> None:
     cleaned.write_bytes(scrub(photo.read_bytes(), **LIMITS).data)
     after = _exiftool(cleaned)
     groups = {key.split(":")[0] for key in after if ":" in key}
-    assert not groups & {"GPS", "XMP-dc", "XMP-x", "IFD0", "IFD1", "ExifIFD", "ICC_Profile",
-                         "IPTC", "Photoshop"}, after
+    assert not groups & {
+        "GPS",
+        "XMP-dc",
+        "XMP-x",
+        "IFD0",
+        "IFD1",
+        "ExifIFD",
+        "ICC_Profile",
+        "IPTC",
+        "Photoshop",
+    }, after
     flat = json.dumps(after)
     for secret in ("Li Lei", "secret place", "taken at home", "SpyCam", "SN-12345"):
         assert secret not in flat

@@ -23,7 +23,7 @@ def _postgres_url() -> str:
         with db.engine.connect():
             pass
         db.dispose()
-    except Exception as error:  # noqa: BLE001 - any failure to connect means skip
+    except Exception as error:
         if os.environ.get("MOMO_REQUIRE_POSTGRES"):
             pytest.fail(f"PostgreSQL is required but unreachable: {error}")
         pytest.skip(f"no PostgreSQL at {url}: {type(error).__name__}")

@@ -113,8 +113,10 @@ def test_note_with_images_via_multipart(client: TestClient) -> None:
     response = client.post(
         "/api/notes/with-images",
         data={"title": "photos", "body": "two pics"},
-        files=[("images", ("a.jpg", jpeg_bytes(), "image/jpeg")),
-               ("images", ("b.jpg", jpeg_bytes(color="blue"), "image/jpeg"))],
+        files=[
+            ("images", ("a.jpg", jpeg_bytes(), "image/jpeg")),
+            ("images", ("b.jpg", jpeg_bytes(color="blue"), "image/jpeg")),
+        ],
     )
     assert response.status_code == 201, response.text
     page = client.get(f"/api/notes/{response.json()['id']}").json()
@@ -126,9 +128,9 @@ def test_note_with_images_via_multipart(client: TestClient) -> None:
 def test_feeds_search_and_topics(client: TestClient) -> None:
     sign_up(client)
     ids = [
-        client.post("/api/notes", json={"title": f"北京大学第{i}天", "body": "Coffee #学习"}).json()[
-            "id"
-        ]
+        client.post(
+            "/api/notes", json={"title": f"北京大学第{i}天", "body": "Coffee #学习"}
+        ).json()["id"]
         for i in range(3)
     ]
     latest = client.get("/api/feed", params={"kind": "latest"}).json()

@@ -53,8 +53,12 @@ def test_malformed_json(author) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/notes/nope", "/api/notes/AAAAAAAAAAAA", "/api/notes/../../etc/passwd",
-     "/api/notes/" + "x" * 500],
+    [
+        "/api/notes/nope",
+        "/api/notes/AAAAAAAAAAAA",
+        "/api/notes/../../etc/passwd",
+        "/api/notes/" + "x" * 500,
+    ],
 )
 def test_bad_ids_are_404(author, path: str) -> None:  # type: ignore[no-untyped-def]
     client, note_id = author
@@ -67,7 +71,9 @@ def test_bad_ids_are_404(author, path: str) -> None:  # type: ignore[no-untyped-
 def test_comment_errors(author) -> None:  # type: ignore[no-untyped-def]
     client, note_id = author
     assert client.post(f"/api/notes/{note_id}/comments", json={"body": ""}).status_code == 422
-    assert client.post(f"/api/notes/{note_id}/comments", json={"body": "x" * 1001}).status_code == 422
+    assert (
+        client.post(f"/api/notes/{note_id}/comments", json={"body": "x" * 1001}).status_code == 422
+    )
     bad_reply = client.post(
         f"/api/notes/{note_id}/comments", json={"body": "hi", "reply_to": "AAAAAAAAAAAA"}
     )

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from momo.content import text
-from momo.content.policy import PostingPolicy
 from momo.content.notes import hot_score
+from momo.content.policy import PostingPolicy
 from momo.content.tables import comments, notes
 from momo.errors import Forbidden, InvalidInput, NotFound
 from momo.identity import voices

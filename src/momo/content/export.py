@@ -27,9 +27,7 @@ def public_notes(db: Database, note_service: NoteService, time: CoarseTime) -> I
         yield note_service.page(note_id, None, "en")
 
 
-def write_public(
-    db: Database, note_service: NoteService, time: CoarseTime, out_dir: Path
-) -> int:
+def write_public(db: Database, note_service: NoteService, time: CoarseTime, out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     count = 0
     with (out_dir / "notes.jsonl").open("w", encoding="utf-8") as handle:

@@ -6,11 +6,11 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from momo.content import text
-from momo.content.policy import PostingPolicy
 from momo.content.media import MediaStore
+from momo.content.policy import PostingPolicy
 from momo.content.tables import comments, note_images, note_topics, notes, reactions, search_terms
 from momo.content.tables import topics as topics_table
 from momo.content.views import CommentView, ImageView, MyNote, NoteView, ViewerState
@@ -261,7 +261,7 @@ class NoteService:
             viewer=state,
         )
 
-    def _thread(self, rows: Sequence[Row[Any]], locale: str) -> list[CommentView]:
+    def _thread(self, rows: Sequence[Any], locale: str) -> list[CommentView]:
         views = [self._comment_view(row, locale) for row in rows]
         top = {view.id: view for view in views if view.parent_id is None}
         for view in views:
@@ -270,7 +270,7 @@ class NoteService:
                 parent.replies.append(view)
         return list(top.values())
 
-    def _comment_view(self, row: Row[Any], locale: str) -> CommentView:
+    def _comment_view(self, row: Any, locale: str) -> CommentView:
         removed = row.status != "visible"
         time, ago = self._time.describe(row.created_bucket, locale)
         name = self._persona.name

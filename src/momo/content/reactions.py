@@ -12,8 +12,8 @@ from collections.abc import Callable
 from sqlalchemy import delete, insert, select, update
 
 from momo.content import text
-from momo.content.policy import PostingPolicy
 from momo.content.notes import hot_score
+from momo.content.policy import PostingPolicy
 from momo.content.tables import comments, notes, reactions
 from momo.errors import NotFound
 from momo.identity.accounts import AccountService, Viewer

@@ -78,7 +78,8 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
 
 def _has_alpha(image: Image.Image) -> bool:
     if image.mode in ("RGBA", "LA", "PA"):
-        return bool(image.getchannel("A").getextrema()[0] < 255)
+        low, _high = image.getchannel("A").getextrema()
+        return bool(int(low) < 255)  # type: ignore[arg-type]
     return image.mode == "P" and "transparency" in image.info
 
 
@@ -169,5 +170,5 @@ def _skip_sub_blocks(raw: bytes, pos: int) -> int:
 
 
 def _webp_end(raw: bytes) -> int | None:
-    (size,) = struct.unpack("<I", raw[4:8])
+    size = int.from_bytes(raw[4:8], "little")
     return 8 + size + (size & 1)

@@ -23,7 +23,9 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 class AccountCreated(BaseModel):
-    account_key: str = Field(description="Shown once. Only a hash is stored; it cannot be recovered.")
+    account_key: str = Field(
+        description="Shown once. Only a hash is stored; it cannot be recovered."
+    )
 
 
 class SignIn(BaseModel):

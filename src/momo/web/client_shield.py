@@ -43,32 +43,36 @@ class ClientShield:
         scope.setdefault("state", {})["client_subject"] = subject
         decision = self.limiter.check("requests", subject, REQUESTS_PER_MINUTE, 60)
         if not decision.allowed:
-            await _reply(send, 429, {"error": {"code": "rate_limited",
-                                               "message": "too many requests"}},
-                         [(b"retry-after", str(decision.retry_after).encode())])
+            await _reply(
+                send,
+                429,
+                {"error": {"code": "rate_limited", "message": "too many requests"}},
+                [(b"retry-after", str(decision.retry_after).encode())],
+            )
             return
         length = _content_length(scope)
         if length is not None and length > self.max_body_bytes:
-            await _reply(send, 413, {"error": {"code": "too_large",
-                                               "message": "the request body is too large"}})
+            await _reply(
+                send,
+                413,
+                {"error": {"code": "too_large", "message": "the request body is too large"}},
+            )
             return
         await self.app(scope, receive, send)
 
     def _client_address(self, scope: Scope) -> str:
         client = scope.get("client")
-        peer = client[0] if client else "unknown"
+        peer = str(client[0]) if client else "unknown"
         if not self.trusted or not self._is_trusted(peer):
             return peer
         # Walk X-Forwarded-For from the right: the first hop we do not trust is the client.
-        forwarded = [
-            value.decode("latin-1")
-            for key, value in scope["headers"]
-            if key == b"x-forwarded-for"
+        forwarded: list[str] = [
+            value.decode("latin-1") for key, value in scope["headers"] if key == b"x-forwarded-for"
         ]
         hops = [hop.strip() for line in forwarded for hop in line.split(",") if hop.strip()]
         for hop in reversed(hops):
             if not self._is_trusted(hop):
-                return hop
+                return str(hop)
         return peer
 
     def _is_trusted(self, address: str) -> bool:
@@ -90,13 +94,21 @@ def _content_length(scope: Scope) -> int | None:
 
 
 async def _reply(
-    send: Send, status: int, payload: dict[str, Any], headers: list[tuple[bytes, bytes]] = []
+    send: Send,
+    status: int,
+    payload: dict[str, Any],
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     body = json.dumps(payload).encode()
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()), *headers],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -21,9 +21,9 @@ def get_momo(request: Request) -> Momo:
 
 
 def get_viewer(request: Request, momo: Annotated[Momo, Depends(get_momo)]) -> Viewer | None:
-    cached = getattr(request.state, "viewer", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request.state, "viewer"):
+        cached: Viewer | None = request.state.viewer
+        return cached
     viewer = momo.accounts.resolve(request.cookies.get(SESSION_COOKIE))
     request.state.viewer = viewer
     return viewer

@@ -1,0 +1,102 @@
+"""End to end in Debian's chromium: sign up, post with an image, comment, reply, voices."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PG_URL, jpeg_bytes
+from tests.server import running_server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    if CHROMIUM is None:
+        if os.environ.get("MOMO_REQUIRE_BROWSER"):
+            pytest.fail("MOMO_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+def _sign_up(page, base: str) -> str:  # type: ignore[no-untyped-def]
+    page.goto(base + "/signup")
+    page.get_by_role("button", name="Create my account key").click()
+    key = page.get_by_test_id("account-key").inner_text().strip()
+    assert key.startswith("mo-")
+    page.get_by_role("link", name="I have saved it, continue").click()
+    return key
+
+
+def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_template: str) -> None:  # type: ignore[no-untyped-def]
+    env = {"MOMO_DATABASE_URL": database_template} if PG_URL else {}
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg_bytes((600, 800), "orange"))
+    with running_server(tmp_path, env) as server:
+        base = server.base_url
+        first = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+        author = first.new_page()
+        _sign_up(author, base)
+        author.goto(base + "/compose")
+        author.set_input_files("input[name=images]", str(photo))
+        author.fill("input[name=title]", "Weekend in Hangzhou")
+        author.fill("textarea[name=body]", "West Lake at dawn #travel")
+        author.get_by_role("button", name="Publish").click()
+        author.wait_for_url("**/notes/*")
+        note_url = author.url
+        assert author.locator(".gallery img").count() == 1
+
+        second = browser.new_context(locale="en-US")
+        commenter = second.new_page()
+        _sign_up(commenter, base)
+        commenter.goto(note_url)
+        commenter.locator("form.comment-form textarea").first.fill("Which bridge is this?")
+        commenter.locator("form.comment-form button").first.click()
+        commenter.wait_for_selector("text=Which bridge is this?")
+
+        author.goto(note_url)
+        comment = author.locator(".comment", has_text="Which bridge is this?").first
+        comment.locator("summary").first.click()
+        comment.locator("textarea").first.fill("The Broken Bridge!")
+        comment.locator("button", has_text="Send").first.click()
+        author.wait_for_selector("text=The Broken Bridge!")
+
+        reply = author.locator(".reply-item", has_text="The Broken Bridge!")
+        assert reply.locator(".voice").inner_text() == "OP"
+        assert "replying to Momo 1" in reply.inner_text()
+        asker = author.locator(".comment", has_text="Which bridge is this?").first
+        assert asker.locator(".voice").first.inner_text() == "Momo 1"
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        author.screenshot(path=str(ARTIFACTS / "note-page.png"), full_page=True)
+        phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        mobile = phone.new_page()
+        mobile.goto(note_url)
+        assert mobile.locator(".voice.op").first.inner_text() == "楼主"
+        mobile.screenshot(path=str(ARTIFACTS / "note-page-phone.png"), full_page=True)
+        mobile.goto(base + "/")
+        mobile.screenshot(path=str(ARTIFACTS / "home-phone.png"))
+        assert (ARTIFACTS / "note-page.png").stat().st_size > 10_000

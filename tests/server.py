@@ -1,0 +1,66 @@
+"""Run a real `momo serve` in a subprocess for tests that need one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    data_dir: Path
+    stdout: Path
+    stderr: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(
+    tmp_path: Path, extra_env: dict[str, str] | None = None, local_address: str | None = None
+) -> Iterator[RunningServer]:
+    data_dir = tmp_path / "data"
+    port = free_port()
+    env = {**os.environ, "MOMO_DATA_DIR": str(data_dir), **(extra_env or {})}
+    server_info = RunningServer(
+        f"http://127.0.0.1:{port}", data_dir, tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    )
+    with server_info.stdout.open("wb") as out, server_info.stderr.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "momo", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
+        try:
+            transport = httpx.HTTPTransport(local_address=local_address)
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with httpx.Client(transport=transport, timeout=1) as client:
+                        client.get(server_info.base_url + "/api/persona")
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise AssertionError(
+                            "the server did not start: " + server_info.stderr.read_text()
+                        ) from None
+                    time.sleep(0.2)
+            yield server_info
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
