@@ -47,7 +47,9 @@ def main() -> None:
         note_id = first["items"][0]["id"]
         rows = {
             "discover p1 (cached)": _median_ms(cached, "/api/feed?kind=discover", args.requests),
-            "discover p1 (no cache)": _median_ms(uncached, "/api/feed?kind=discover", args.requests),
+            "discover p1 (no cache)": _median_ms(
+                uncached, "/api/feed?kind=discover", args.requests
+            ),
             "discover p2 (keyset)": _median_ms(
                 uncached, f"/api/feed?kind=discover&cursor={first['next_cursor']}", args.requests
             ),

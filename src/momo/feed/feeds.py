@@ -136,8 +136,10 @@ class FeedService:
     ) -> FeedPage:
         after = cursors.decode(cursor)
         rows: list[dict[str, Any]] | None = None
+        # The bucket is part of the key: a jittered note due now must not wait for the TTL.
+        cache_key = cache_key and f"{cache_key}:{limit}:{self._time.now_bucket()}"
         if after is None and cache_key is not None:
-            rows = self._cache.get(f"{cache_key}:{limit}")
+            rows = self._cache.get(cache_key)
         if rows is None:
             if after is not None:
                 query = query.where(tuple_(sort, notes.c.id) < tuple_(after[0], after[1]))
@@ -145,7 +147,7 @@ class FeedService:
             with self._db.read() as conn:
                 rows = [dict(row._mapping) for row in conn.execute(query)]
             if after is None and cache_key is not None:
-                self._cache.put(f"{cache_key}:{limit}", rows)
+                self._cache.put(cache_key, rows)
         more = len(rows) > limit
         rows = rows[:limit]
         key = "hot" if sort is notes.c.hot else "created_bucket"

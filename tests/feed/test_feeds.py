@@ -1,0 +1,100 @@
+"""Identity-blind feeds, keyset pagination, search in Chinese and English, and the cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from momo.core import Momo
+from momo.errors import InvalidInput, NotFound
+from momo.identity.accounts import Viewer
+
+
+def _people(momo: Momo, count: int) -> list[Viewer]:
+    people = []
+    for _ in range(count):
+        created = momo.accounts.create(probation=False)
+        viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
+        assert viewer is not None
+        people.append(viewer)
+    return people
+
+
+def test_latest_pages_cover_everything_once(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    (author,) = _people(momo, 1)
+    ids = set()
+    for i in range(45):
+        clock.advance(200)  # stays under the hourly posting limit
+        ids.add(momo.notes.create(author, f"note {i}", ""))
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = momo.feeds.feed("latest", cursor, "en")
+        seen += [card.id for card in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == 45 and set(seen) == ids
+
+
+def test_discover_ranks_engagement_and_is_the_same_for_everyone(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    people = _people(momo, 6)
+    quiet = momo.notes.create(people[0], "quiet", "")
+    loud = momo.notes.create(people[0], "loud", "")
+    for person in people:
+        momo.reactions.set_note_reaction(person, "like", loud, True)
+    clock.advance(600)
+    newest = momo.notes.create(people[1], "newest", "")
+    order = [card.id for card in momo.feeds.feed("discover", None, "en").items]
+    assert order.index(loud) < order.index(quiet)
+    assert newest in order
+    assert momo.feeds.feed("discover", None, "zh-CN").items[0].id == order[0]
+
+
+def test_search_chinese_substrings_and_english_words(momo: Momo) -> None:
+    (author,) = _people(momo, 1)
+    hit = momo.notes.create(author, "成都火锅推荐", "Spicy hotpot near Chunxi Road")
+    miss = momo.notes.create(author, "都成了", "nothing here")
+
+    def found(q: str) -> set[str]:
+        return {card.id for card in momo.feeds.search(q, None, "en").items}
+
+    assert found("火锅") == {hit}
+    assert found("成都火锅") == {hit}
+    assert found("都火") == {hit}
+    assert found("HOTPOT") == {hit}
+    assert found("chunxi road") == {hit}
+    assert found("都成") == {miss}
+    assert found("锅火") == set()
+    assert found("hot") == set(), "English matches whole words"
+    with pytest.raises(InvalidInput):
+        momo.feeds.search("   ", None, "en")
+
+
+def test_topics_and_unknown_topics(momo: Momo) -> None:
+    (author,) = _people(momo, 1)
+    tagged = momo.notes.create(author, "t", "今天 #旅行# 和 #Coffee")
+    assert [c.id for c in momo.feeds.topic("旅行", None, "en").items] == [tagged]
+    assert [c.id for c in momo.feeds.topic("coffee", None, "en").items] == [tagged]
+    with pytest.raises(NotFound):
+        momo.feeds.topic("nope", None, "en")
+
+
+def test_cache_never_serves_a_stale_first_page_after_a_write(momo: Momo) -> None:
+    (author,) = _people(momo, 1)
+    first = momo.notes.create(author, "first", "")
+    assert [c.id for c in momo.feeds.feed("latest", None, "en").items] == [first]
+    second = momo.notes.create(author, "second", "")
+    assert {c.id for c in momo.feeds.feed("latest", None, "en").items} == {first, second}
+
+
+def test_jittered_notes_stay_hidden_until_their_time(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    (author,) = _people(momo, 1)
+    momo.time.jitter = 3600
+    hidden = [momo.notes.create(author, f"later {i}", "") for i in range(5)]
+    momo.time.jitter = 0
+    visible_now = {c.id for c in momo.feeds.feed("latest", None, "en").items}
+    clock.advance(3700)
+    visible_later = {c.id for c in momo.feeds.feed("latest", None, "en").items}
+    assert set(hidden) == visible_later
+    assert len(visible_now) < 5, "with an hour of jitter, some notes must wait"
+    assert {n.id for n in momo.notes.mine(author, "en")} == set(hidden)
