@@ -98,3 +98,11 @@ def test_jittered_notes_stay_hidden_until_their_time(momo: Momo, clock) -> None:
     assert set(hidden) == visible_later
     assert len(visible_now) < 5, "with an hour of jitter, some notes must wait"
     assert {n.id for n in momo.notes.mine(author, "en")} == set(hidden)
+
+
+def test_order_inside_a_bucket_does_not_reveal_insertion_order(momo: Momo) -> None:
+    (author,) = _people(momo, 1)
+    inserted = [momo.notes.create(author, f"same bucket {i}", "") for i in range(15)]
+    shown = [card.id for card in momo.feeds.feed("latest", None, "en", limit=50).items]
+    assert set(shown) == set(inserted)
+    assert shown not in (inserted, inserted[::-1])

@@ -154,3 +154,19 @@ def test_delete_account_keeping_or_removing_notes(app) -> None:  # type: ignore[
     assert reader.get(f"/api/notes/{kept}").status_code == 200
     assert reader.get(f"/api/notes/{gone}").status_code == 404
     assert keeper.post("/api/session", json={"account_key": keeper_key}).status_code == 401
+
+
+def test_media_files_carry_only_the_coarse_time(client: TestClient, momo, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.advance(77)
+    sign_up(client)
+    response = client.post(
+        "/api/notes/with-images",
+        data={"title": "when?", "body": ""},
+        files=[("images", ("a.jpg", jpeg_bytes(), "image/jpeg"))],
+    )
+    assert response.status_code == 201
+    files = list(momo.settings.media_dir.iterdir())
+    assert files
+    granularity = momo.settings.time_granularity_seconds
+    for path in files:
+        assert int(path.stat().st_mtime) % granularity == 0

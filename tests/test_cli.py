@@ -1,0 +1,87 @@
+"""The momo command: demo seeding, public export and roles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from momo.cli import app
+from momo.config import Settings
+from momo.core import Momo
+
+runner = CliRunner()
+
+
+def test_demo_then_public_export(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    seeded = runner.invoke(
+        app, ["demo", "--notes", "25", "--accounts", "12", "--data-dir", str(data)]
+    )
+    assert seeded.exit_code == 0, seeded.output
+    assert "seeded 25 notes" in seeded.output
+    out = tmp_path / "export"
+    exported = runner.invoke(app, ["export", "--public", str(out), "--data-dir", str(data)])
+    assert exported.exit_code == 0, exported.output
+    lines = (out / "notes.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 25
+    records = [json.loads(line) for line in lines]
+    assert all(r["persona"]["name"] == "Momo" for r in records)
+    assert sum(len(r["comments"]) for r in records) > 0
+    flat = "\n".join(lines)
+    for forbidden in ("sealed", "account", "tag", "viewer", "time_ago"):
+        assert f'"{forbidden}' not in flat
+    assert any(r["images"] for r in records)
+    assert len({r["topics"][0] for r in records if r["topics"]}) > 3, "a varied community"
+
+
+def test_export_needs_a_kind(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", str(tmp_path / "x"), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_admin_grant_and_revoke(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    momo = Momo(Settings(data_dir=data))
+    momo.migrate()
+    created = momo.accounts.create()
+    momo.close()
+    granted = runner.invoke(
+        app,
+        [
+            "admin",
+            "grant",
+            "moderator",
+            "--account-key",
+            created.account_key,
+            "--data-dir",
+            str(data),
+        ],
+    )
+    assert granted.exit_code == 0, granted.output
+    momo = Momo(Settings(data_dir=data))
+    viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
+    assert viewer is not None and viewer.is_moderator
+    momo.close()
+    revoked = runner.invoke(
+        app, ["admin", "revoke", "--account-key", created.account_key, "--data-dir", str(data)]
+    )
+    assert revoked.exit_code == 0
+    bad = runner.invoke(
+        app,
+        [
+            "admin",
+            "grant",
+            "overlord",
+            "--account-key",
+            created.account_key,
+            "--data-dir",
+            str(data),
+        ],
+    )
+    assert bad.exit_code == 1 and "role must be" in bad.output
+    unknown = runner.invoke(
+        app, ["admin", "grant", "admin", "--account-key", "mo-0000", "--data-dir", str(data)]
+    )
+    assert unknown.exit_code == 1
