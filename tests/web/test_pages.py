@@ -94,3 +94,9 @@ def test_every_page_is_phone_ready(client: TestClient) -> None:
     assert 'name="viewport" content="width=device-width' in html
     css = client.get("/static/momo.css").text
     assert "@media (max-width: 720px)" in css
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client: TestClient) -> None:
+    response = client.get("/compose", headers=HTML, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/signin"
+    assert client.get("/api/me/notes").status_code == 401

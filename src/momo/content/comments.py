@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from momo.content import text
-from momo.content.notes import hot_score
+from momo.content.counters import lock_note, set_counts
 from momo.content.policy import PostingPolicy
-from momo.content.tables import comments, notes
+from momo.content.tables import comments
 from momo.errors import Forbidden, InvalidInput, NotFound
 from momo.identity import voices
 from momo.identity.accounts import AccountService, Viewer
@@ -61,18 +61,7 @@ class CommentService:
         comment_id = text.new_public_id()
         created = self._time.now_bucket()
         with self._db.write() as conn:
-            note = conn.execute(
-                select(
-                    notes.c.status,
-                    notes.c.locked,
-                    notes.c.created_bucket,
-                    notes.c.like_count,
-                    notes.c.comment_count,
-                    notes.c.collect_count,
-                )
-                .where(notes.c.id == note_id)
-                .with_for_update()  # voice numbers are handed out one at a time
-            ).first()
+            note = lock_note(conn, note_id)  # voice numbers are handed out one at a time
             if note is None or note.status != "visible" or note.created_bucket > self._time.now():
                 raise NotFound("no such note")
             if note.locked:
@@ -91,16 +80,12 @@ class CommentService:
                     sealed_author=self._sealer.seal(viewer.account_id, COMMENT_KIND, comment_id),
                 )
             )
-            count = note.comment_count + 1
-            conn.execute(
-                update(notes)
-                .where(notes.c.id == note_id)
-                .values(
-                    comment_count=count,
-                    hot=hot_score(
-                        note.like_count + 2 * count + note.collect_count, note.created_bucket
-                    ),
-                )
+            set_counts(
+                conn,
+                note,
+                likes=note.like_count,
+                comments=note.comment_count + 1,
+                collects=note.collect_count,
             )
             self._accounts.update_vault(conn, viewer, lambda v: v.comments.append(comment_id))
         self._changed()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from momo.content import text
+from momo.content.counters import hot_score
 from momo.content.media import MediaStore
 from momo.content.policy import PostingPolicy
 from momo.content.tables import comments, note_images, note_topics, notes, reactions, search_terms
@@ -26,12 +26,6 @@ from momo.privacy.seal import Sealer
 from momo.storage.database import Database
 
 NOTE_KIND = "note"
-
-
-def hot_score(engagement: int, created_bucket: int) -> float:
-    """Log engagement plus an age term: a note needs 10x the engagement of one
-    12.5 hours younger to rank level with it. Identity plays no part."""
-    return round(math.log10(max(1, engagement + 1)) + created_bucket / 45000, 6)
 
 
 def validate_note(title: str, body: str) -> tuple[str, str]:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from sqlalchemy import delete, insert, select, update
 
 from momo.content import text
-from momo.content.notes import hot_score
+from momo.content.counters import lock_note, set_counts
 from momo.content.policy import PostingPolicy
-from momo.content.tables import comments, notes, reactions
-from momo.errors import NotFound
+from momo.content.tables import comments, reactions
+from momo.errors import InvalidInput, NotFound
 from momo.identity.accounts import AccountService, Viewer
 from momo.keyring import Keyring
 from momo.storage.database import Database
@@ -42,23 +42,14 @@ class ReactionService:
 
     def set_note_reaction(self, viewer: Viewer, kind: str, note_id: str, on: bool) -> int:
         """Like/unlike or collect/uncollect a note; returns the new count. Idempotent."""
+        if kind not in (LIKE, COLLECT):
+            raise InvalidInput("a note takes 'like' or 'collect'", field="kind")
         if not text.is_public_id(note_id):
             raise NotFound("no such note")
         self._policy.check(viewer, "reaction")
-        counter = notes.c.like_count if kind == LIKE else notes.c.collect_count
         tag = self._keys.tag("reaction", kind, viewer.account_id, note_id)
         with self._db.write() as conn:
-            note = conn.execute(
-                select(
-                    notes.c.status,
-                    notes.c.created_bucket,
-                    notes.c.like_count,
-                    notes.c.comment_count,
-                    notes.c.collect_count,
-                )
-                .where(notes.c.id == note_id)
-                .with_for_update()
-            ).first()
+            note = lock_note(conn, note_id)
             if note is None or note.status != "visible":
                 raise NotFound("no such note")
             exists = self._has(conn, kind, note_id, tag)
@@ -75,22 +66,13 @@ class ReactionService:
                 )
             likes = note.like_count + (change if kind == LIKE else 0)
             collects = note.collect_count + (change if kind == COLLECT else 0)
-            conn.execute(
-                update(notes)
-                .where(notes.c.id == note_id)
-                .values(
-                    like_count=likes,
-                    collect_count=collects,
-                    hot=hot_score(likes + 2 * note.comment_count + collects, note.created_bucket),
-                )
-            )
+            set_counts(conn, note, likes=likes, comments=note.comment_count, collects=collects)
             if kind == COLLECT and change:
                 self._accounts.update_vault(
                     conn, viewer, lambda v: _toggle(v.bookmarks, note_id, on)
                 )
-            count = int(conn.scalar(select(counter).where(notes.c.id == note_id)) or 0)
         self._changed()
-        return count
+        return likes if kind == LIKE else collects
 
     def like_comment(self, viewer: Viewer, comment_id: str, on: bool) -> int:
         if not text.is_public_id(comment_id):

@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from momo.errors import MomoError, TooManyRequests
+from momo.errors import MomoError, NotSignedIn, TooManyRequests
 
 log = logging.getLogger("momo")
 
@@ -18,6 +18,9 @@ log = logging.getLogger("momo")
 def install(app: FastAPI) -> None:
     @app.exception_handler(MomoError)
     async def domain_error(request: Request, error: MomoError) -> Response:
+        wants_page = not request.url.path.startswith("/api") and request.method == "GET"
+        if isinstance(error, NotSignedIn) and wants_page:
+            return RedirectResponse("/signin", status_code=303)
         headers = {}
         if isinstance(error, TooManyRequests):
             headers["Retry-After"] = str(error.retry_after)

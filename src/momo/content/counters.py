@@ -1,0 +1,61 @@
+"""A note's public counters and its hot rank, changed under the note's row lock."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, update
+
+from momo.content.tables import notes
+
+
+def hot_score(engagement: int, created_bucket: int) -> float:
+    """Log engagement plus an age term: a note needs 10x the engagement of one
+    12.5 hours younger to rank level with it. Identity plays no part."""
+    return round(math.log10(max(1, engagement + 1)) + created_bucket / 45000, 6)
+
+
+@dataclass(frozen=True)
+class LockedNote:
+    id: str
+    status: str
+    locked: bool
+    created_bucket: int
+    like_count: int
+    comment_count: int
+    collect_count: int
+
+
+def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
+    """Read a note's counters and hold its row until the transaction ends, so
+    counts and voice numbers change one writer at a time."""
+    row = conn.execute(
+        select(
+            notes.c.id,
+            notes.c.status,
+            notes.c.locked,
+            notes.c.created_bucket,
+            notes.c.like_count,
+            notes.c.comment_count,
+            notes.c.collect_count,
+        )
+        .where(notes.c.id == note_id)
+        .with_for_update()
+    ).first()
+    return None if row is None else LockedNote(**row._mapping)
+
+
+def set_counts(
+    conn: Connection, note: LockedNote, *, likes: int, comments: int, collects: int
+) -> None:
+    conn.execute(
+        update(notes)
+        .where(notes.c.id == note.id)
+        .values(
+            like_count=likes,
+            comment_count=comments,
+            collect_count=collects,
+            hot=hot_score(likes + 2 * comments + collects, note.created_bucket),
+        )
+    )
