@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from momo.content import text
 from momo.content.counters import lock_note, set_counts
@@ -110,11 +110,11 @@ class ReactionService:
                 conn.scalar(select(comments.c.like_count).where(comments.c.id == comment_id)) or 0
             )
 
-    def _has(self, conn: object, kind: str, target: str, tag: str) -> bool:
+    def _has(self, conn: Connection, kind: str, target: str, tag: str) -> bool:
         query = select(reactions.c.tag).where(
             reactions.c.kind == kind, reactions.c.target_id == target, reactions.c.tag == tag
         )
-        return conn.scalar(query) is not None  # type: ignore[attr-defined]
+        return conn.scalar(query) is not None
 
     def bookmarks(self, viewer: Viewer) -> list[str]:
         return list(reversed(self._accounts.read_vault(viewer).bookmarks))
