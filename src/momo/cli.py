@@ -16,6 +16,8 @@ from momo.errors import MomoError
 app = typer.Typer(help="Momo: a community server where everyone is Momo.", no_args_is_help=True)
 admin_app = typer.Typer(help="Roles for moderators and admins.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
+privacy_app = typer.Typer(help="Privacy tools.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
 console = Console()
 
 DataDir = Annotated[
@@ -109,6 +111,19 @@ def export(
     momo.migrate()
     count = write_public(momo.db, momo.notes, momo.time, out_dir)
     console.print(f"wrote {count} notes to {out_dir / 'notes.jsonl'}")
+
+
+@privacy_app.command("scan")
+def privacy_scan() -> None:
+    """Find personal data: JSON Lines {"id", "text"} on stdin, findings on stdout."""
+    import sys
+
+    from momo.privacy.pii_cli import scan_lines
+
+    failures = scan_lines(sys.stdin.buffer, sys.stdout)
+    if failures:
+        Console(stderr=True).print(f"[yellow]{failures} line(s) could not be scanned[/yellow]")
+        raise typer.Exit(1)
 
 
 @admin_app.command("grant")

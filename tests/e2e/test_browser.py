@@ -100,3 +100,45 @@ def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_templat
         mobile.goto(base + "/")
         mobile.screenshot(path=str(ARTIFACTS / "home-phone.png"))
         assert (ARTIFACTS / "note-page.png").stat().st_size > 10_000
+
+
+def test_composer_warns_before_personal_data_in_both_languages(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, database_template: str
+) -> None:
+    env = {"MOMO_DATABASE_URL": database_template} if PG_URL else {}
+    with running_server(tmp_path, env) as server:
+        base = server.base_url
+        english = browser.new_context(locale="en-US").new_page()
+        _sign_up(english, base)
+        english.goto(base + "/compose")
+        english.fill("input[name=title]", "Room for rent")
+        english.locator("textarea[name=body]").press_sequentially("call me on 138 1234 5678")
+        live = english.get_by_test_id("pii-live")
+        live.wait_for()
+        assert "Phone" in live.inner_text() or "phone" in live.inner_text()
+        assert english.locator(".pii-live li mark.pii").inner_text() == "138 1234 5678"
+        assert english.locator(".pii-live .pii-preview mark.pii").inner_text() == "138 1234 5678"
+        ARTIFACTS.mkdir(exist_ok=True)
+        english.screenshot(path=str(ARTIFACTS / "composer-warning-en.png"), full_page=True)
+        dialogs: list[str] = []
+
+        def accept(dialog) -> None:  # type: ignore[no-untyped-def]
+            dialogs.append(dialog.message)
+            dialog.accept()
+
+        english.on("dialog", accept)
+        english.get_by_role("button", name="Publish").click()
+        english.wait_for_url("**/notes/*")
+        assert dialogs and "Publish anyway" in dialogs[0]
+
+        chinese_context = browser.new_context(locale="zh-CN")
+        chinese = chinese_context.new_page()
+        chinese.goto(base + "/signup")
+        chinese.get_by_role("button", name="生成我的账号密钥").click()
+        chinese.goto(base + "/compose")
+        chinese.fill("input[name=title]", "求助")
+        chinese.locator("textarea[name=body]").press_sequentially("加我微信 lily_2023 详聊")
+        live = chinese.get_by_test_id("pii-live")
+        live.wait_for()
+        assert "微信号" in live.inner_text()
+        chinese.screenshot(path=str(ARTIFACTS / "composer-warning-zh.png"), full_page=True)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from momo.content.views import FeedPage, MyNote, NoteView
 from momo.identity.persona import Persona
 from momo.identity.voices import voice_label
+from momo.privacy import pii
 from momo.web.deps import (
     SESSION_COOKIE,
     LocaleDep,
@@ -93,6 +94,35 @@ def sign_out(momo: MomoDep, viewer: ViewerDep, response: Response) -> Ok:
         momo.accounts.sign_out(viewer.token)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return Ok()
+
+
+class ScanRequest(BaseModel):
+    text: str = Field(max_length=20_000)
+
+
+class FindingView(BaseModel):
+    start: int = Field(description="Offset in code points")
+    end: int
+    kind: str
+    text: str
+    explanation: str
+
+
+class ScanResult(BaseModel):
+    findings: list[FindingView]
+
+
+@router.post("/privacy/scan", response_model=ScanResult)
+def privacy_scan(body: ScanRequest, locale: LocaleDep) -> ScanResult:
+    """Find personal data in a draft. Nothing is stored or logged."""
+    return ScanResult(findings=finding_views(body.text, locale))
+
+
+def finding_views(text: str, locale: str) -> list[FindingView]:
+    return [
+        FindingView(**finding.as_dict(), explanation=pii.explain(finding.kind, locale))
+        for finding in pii.scan(text)
+    ]
 
 
 @router.get("/persona", response_model=Persona)

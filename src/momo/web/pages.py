@@ -16,6 +16,7 @@ from momo.content.text import TOPIC_PATTERN, normalize_topic
 from momo.errors import Forbidden, NotFound
 from momo.identity.accounts import Viewer
 from momo.identity.voices import voice_label
+from momo.privacy.pii import Finding, explain, scan
 from momo.web.api import set_session_cookie
 from momo.web.deps import (
     LANG_COOKIE,
@@ -50,6 +51,27 @@ def render_body(body: str) -> Markup:
 
 
 templates.env.filters["render_body"] = render_body
+
+
+def highlight(text: str, findings: list[Finding]) -> Markup:
+    """The draft with each finding wrapped in <mark>, everything else escaped."""
+    out: list[str] = []
+    last = 0
+    for finding in findings:
+        out.append(str(escape(text[last : finding.start])))
+        out.append(f'<mark class="pii" data-kind="{finding.kind}">{escape(finding.text)}</mark>')
+        last = finding.end
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out).replace("\n", "<br>"))  # noqa: S704 - pieces escaped above
+
+
+templates.env.globals["highlight"] = highlight
+templates.env.globals["explain"] = explain
+
+
+def privacy_warnings(**fields: str) -> dict[str, list[Finding]]:
+    """Findings per form field; empty when the draft gives nothing away."""
+    return {name: found for name, value in fields.items() if (found := scan(value))}
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -228,19 +250,33 @@ def delete_account(
 # -- writing ----------------------------------------------------------------
 @router.get("/compose", response_class=HTMLResponse)
 def compose_form(request: Request, viewer: SignedInDep) -> Response:
-    return page(request, "compose.html", title="", body="", editing=None)
+    return page(request, "compose.html", title="", body="", editing=None, warnings={})
 
 
 @router.post("/compose")
 async def compose(
+    request: Request,
     momo: MomoDep,
     viewer: SignedInDep,
     title: Annotated[str, Form(max_length=1000)],
     body: Annotated[str, Form(max_length=50_000)] = "",
     csrf: Annotated[str, Form()] = "",
+    confirm_pii: Annotated[str, Form()] = "",
     images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
 ) -> Response:
     check_csrf(momo, viewer, csrf)
+    warnings = {} if confirm_pii else privacy_warnings(title=title, body=body)
+    if warnings:
+        dropped = any(upload.filename for upload in images)
+        return page(
+            request,
+            "compose.html",
+            title=title,
+            body=body,
+            editing=None,
+            warnings=warnings,
+            images_dropped=dropped,
+        )
     cleaned = [momo.scrub_image(await upload.read()) for upload in images if upload.filename]
     note_id = momo.notes.create(viewer, title, body, cleaned)
     return back(f"/notes/{note_id}")
@@ -253,19 +289,28 @@ def edit_form(
     view = momo.notes.page(note_id, viewer, locale)
     if not (view.viewer and view.viewer.is_author):
         raise Forbidden("only the note's author can change it")
-    return page(request, "compose.html", title=view.title, body=view.body, editing=view.id)
+    return page(
+        request, "compose.html", title=view.title, body=view.body, editing=view.id, warnings={}
+    )
 
 
 @router.post("/notes/{note_id}/edit")
 def edit(
+    request: Request,
     note_id: str,
     momo: MomoDep,
     viewer: SignedInDep,
     title: Annotated[str, Form(max_length=1000)],
     body: Annotated[str, Form(max_length=50_000)] = "",
     csrf: Annotated[str, Form()] = "",
+    confirm_pii: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(momo, viewer, csrf)
+    warnings = {} if confirm_pii else privacy_warnings(title=title, body=body)
+    if warnings:
+        return page(
+            request, "compose.html", title=title, body=body, editing=note_id, warnings=warnings
+        )
     momo.notes.edit(viewer, note_id, title, body)
     return back(f"/notes/{note_id}")
 
@@ -281,14 +326,26 @@ def delete_note(
 
 @router.post("/notes/{note_id}/comments")
 def comment(
+    request: Request,
     note_id: str,
     momo: MomoDep,
     viewer: SignedInDep,
     body: Annotated[str, Form(max_length=10_000)],
     reply_to: Annotated[str, Form(max_length=100)] = "",
     csrf: Annotated[str, Form()] = "",
+    confirm_pii: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(momo, viewer, csrf)
+    warnings = {} if confirm_pii else privacy_warnings(body=body)
+    if warnings:
+        return page(
+            request,
+            "comment_confirm.html",
+            note_id=note_id,
+            body=body,
+            reply_to=reply_to,
+            warnings=warnings,
+        )
     posted = momo.comments.add(viewer, note_id, body, reply_to or None)
     return back(f"/notes/{note_id}#c-{posted.id}")
 

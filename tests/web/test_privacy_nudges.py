@@ -1,0 +1,76 @@
+"""Composer warnings: the API, and the confirmation step that works without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import jpeg_bytes, new_client
+
+HTML = {"accept": "text/html"}
+
+
+def _signed_in(app) -> tuple[TestClient, str]:  # type: ignore[no-untyped-def]
+    client = new_client(app)
+    client.post("/signup", headers=HTML)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/compose", headers=HTML).text)
+    assert csrf
+    return client, csrf.group(1)
+
+
+def test_scan_api_in_both_languages(client: TestClient) -> None:
+    body = {"text": "我的手机13812345678"}
+    zh = client.post("/api/privacy/scan", json=body, headers={"accept-language": "zh-CN"}).json()
+    (finding,) = zh["findings"]
+    assert finding["kind"] == "phone" and finding["start"] == 4 and finding["end"] == 15
+    assert "电话" in finding["explanation"]
+    en = client.post("/api/privacy/scan", json=body, headers={"accept-language": "en"}).json()
+    assert "phone number" in en["findings"][0]["explanation"].lower()
+    assert client.post("/api/privacy/scan", json={"text": "x" * 20_001}).status_code == 422
+    assert client.post("/api/privacy/scan", json={"text": ""}).json() == {"findings": []}
+
+
+def test_note_with_pii_needs_confirmation(app) -> None:  # type: ignore[no-untyped-def]
+    client, csrf = _signed_in(app)
+    draft = {"title": "出租单间", "body": "有意向打我电话 13812345678", "csrf": csrf}
+    warned = client.post(
+        "/compose",
+        data=draft,
+        headers={**HTML, "accept-language": "zh-CN"},
+        files=[("images", ("a.jpg", jpeg_bytes(), "image/jpeg"))],
+    )
+    assert warned.status_code == 200
+    assert 'data-testid="pii-warning"' in warned.text
+    assert '<mark class="pii" data-kind="phone">13812345678</mark>' in warned.text
+    assert "电话号码" in warned.text and "重新选择" in warned.text
+    assert client.get("/api/me/notes").json() == [], "nothing is published before confirmation"
+
+    edited = client.post(
+        "/compose", data={**draft, "body": "有意向私信"}, headers=HTML, follow_redirects=False
+    )
+    assert edited.status_code == 303
+    confirmed = client.post(
+        "/compose", data={**draft, "confirm_pii": "1"}, headers=HTML, follow_redirects=False
+    )
+    assert confirmed.status_code == 303
+    assert len(client.get("/api/me/notes").json()) == 2
+
+
+def test_comment_with_pii_needs_confirmation(app) -> None:  # type: ignore[no-untyped-def]
+    client, csrf = _signed_in(app)
+    note_id = client.post("/api/notes", json={"title": "求推荐", "body": ""}).json()["id"]
+    form = {"body": "加我vx: lily_2023", "csrf": csrf}
+    warned = client.post(
+        f"/notes/{note_id}/comments", data=form, headers={**HTML, "accept-language": "en"}
+    )
+    assert warned.status_code == 200 and "WeChat ID" in warned.text
+    assert client.get(f"/api/notes/{note_id}").json()["comments"] == []
+    done = client.post(
+        f"/notes/{note_id}/comments",
+        data={**form, "confirm_pii": "1"},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert client.get(f"/api/notes/{note_id}").json()["comments"][0]["body"] == "加我vx: lily_2023"
