@@ -87,28 +87,29 @@ _NOT_DIGIT_AFTER = r"(?![0-9])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 _SP = r"[ \t\u00a0\u3000]"  # spaces inside a number, never a line break
 
-Windows = list[tuple[int, int]]
+Starts = list[int]
 
-# A run of at least five digits, perhaps split by separators: every numeric kind
-# (phone, ID, card, IPv4) contains one, so numeric patterns only run near these.
-_DIGIT_RUN = re.compile(r"\d(?:[ \t\-.()]{0,2}\d){4,}")
-
-
-def _number_windows(text: str) -> Windows:
-    windows: Windows = []
-    for match in _DIGIT_RUN.finditer(text):
-        # Room for a +86 / (+86) prefix before and an extension after.
-        start, end = max(0, match.start() - 8), min(len(text), match.end() + 14)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
-    return windows
+# Where a number may begin: a digit, "+" or "(" not glued to a letter or digit
+# before it. The charset comes first so the regex engine can skip ahead fast;
+# the lookbehinds then look past the consumed character.
+_NUMBER_START = re.compile(r"[+(0-9](?<![0-9A-Za-z].)(?<![0-9][ -].)(?=[0-9 ()+.\t-]{4})")
 
 
-def _matches(pattern: re.Pattern[str], text: str, windows: Windows) -> Iterator[re.Match[str]]:
-    for start, end in windows:
-        yield from pattern.finditer(text, start, end)
+def _number_starts(text: str) -> Starts:
+    return [match.start() for match in _NUMBER_START.finditer(text)]
+
+
+def _anchored(pattern: re.Pattern[str], text: str, starts: Starts) -> Iterator[re.Match[str]]:
+    """Like finditer, but a match may only begin at one of ``starts``: every numeric
+    pattern is tried at a few dozen places instead of at every character."""
+    consumed = -1
+    for start in starts:
+        if start < consumed:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            consumed = match.end()
+            yield match
 
 
 # Words that mark a number as an order, parcel, meeting or similar: not personal.
@@ -165,10 +166,10 @@ def _digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
-def _phones(text: str, windows: Windows) -> list[Finding]:
+def _phones(text: str, starts: Starts) -> list[Finding]:
     found = []
     for pattern in (_CN_MOBILE, _CN_LANDLINE, _NANP, _INTERNATIONAL):
-        for match in _matches(pattern, text, windows):
+        for match in _anchored(pattern, text, starts):
             value = match.group()
             digits = _digits(value)
             if pattern is _INTERNATIONAL and not 8 <= len(digits) <= 15:
@@ -249,12 +250,12 @@ def valid_cn_id(value: str) -> bool:
 _ID_WORDS = re.compile(r"(身份证|证件|身份号|ID\s*(?:card|number|no)|identity)", re.I)
 
 
-def _cn_ids(text: str, windows: Windows) -> list[Finding]:
+def _cn_ids(text: str, starts: Starts) -> list[Finding]:
     found = []
-    for match in _matches(_ID18, text, windows):
+    for match in _anchored(_ID18, text, starts):
         if valid_cn_id(match.group()):
             found.append(Finding(match.start(), match.end(), "cn_id", match.group()))
-    for match in _matches(_ID15, text, windows):
+    for match in _anchored(_ID15, text, starts):
         value = match.group()
         # Fifteen digits pass the legacy rules by chance too often; ask for a hint.
         context = _ID_WORDS.search(text[max(0, match.start() - 16) : match.start()])
@@ -295,9 +296,9 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _cards(text: str, windows: Windows) -> list[Finding]:
+def _cards(text: str, starts: Starts) -> list[Finding]:
     found = []
-    for match in _matches(_CARD, text, windows):
+    for match in _anchored(_CARD, text, starts):
         digits = _digits(match.group())
         if not 13 <= len(digits) <= 19 or not _luhn(digits):
             continue
@@ -383,9 +384,9 @@ _IPV6_HINT = re.compile(r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:")
 _VERSION_WORDS = re.compile(r"(v|ver|version|版本|版本号|release)\s*$", re.I)
 
 
-def _ips(text: str, windows: Windows) -> list[Finding]:
+def _ips(text: str, starts: Starts) -> list[Finding]:
     found = []
-    for match in _matches(_IPV4, text, windows):
+    for match in _anchored(_IPV4, text, starts):
         if _VERSION_WORDS.search(text[max(0, match.start() - 10) : match.start()]):
             continue
         found.append(Finding(match.start(), match.end(), "ip_address", match.group()))
@@ -568,10 +569,10 @@ def scan(text: str) -> list[Finding]:
         raise TextTooLong(f"text is longer than {MAX_CHARS} characters")
     if not text:
         return []
-    windows = _number_windows(text)
+    starts = _number_starts(text)
     candidates: list[Finding] = []
     for numeric in (_phones, _cn_ids, _cards, _ips):
-        candidates.extend(numeric(text, windows))
+        candidates.extend(numeric(text, starts))
     for detector in _TEXT_DETECTORS:
         if detector is _emails and "@" not in text:
             continue
