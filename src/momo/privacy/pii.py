@@ -582,14 +582,14 @@ def scan(text: str) -> list[Finding]:
     )
     # Chosen spans never overlap, so a new one need only be checked against its
     # neighbours in start order: linear-logarithmic even with many findings.
-    starts: list[int] = []
+    chosen_starts: list[int] = []
     chosen: list[Finding] = []
     for finding in candidates:
-        index = bisect.bisect_left(starts, finding.start)
+        index = bisect.bisect_left(chosen_starts, finding.start)
         if index > 0 and chosen[index - 1].end > finding.start:
             continue
         if index < len(chosen) and chosen[index].start < finding.end:
             continue
-        starts.insert(index, finding.start)
+        chosen_starts.insert(index, finding.start)
         chosen.insert(index, finding)
     return chosen
