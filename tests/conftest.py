@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from momo.config import Settings
 from momo.core import Momo
+from momo.identity.proof_of_work import solve
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
 from momo.storage.migrate import upgrade
@@ -72,7 +73,12 @@ def clock() -> FakeClock:
 def settings(tmp_path: Path, database_template: str) -> Settings:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    values: dict[str, object] = {"data_dir": data_dir, "feed_cache_seconds": 5.0}
+    # A small proof-of-work keeps sign-ups cheap in tests while still exercising it.
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "feed_cache_seconds": 5.0,
+        "pow_difficulty": 8,
+    }
     if PG_URL:
         values["database_url"] = database_template
     else:
@@ -111,8 +117,16 @@ def new_client(app) -> TestClient:  # type: ignore[no-untyped-def]
     return TestClient(app)
 
 
+def solved_pow(client: TestClient) -> dict[str, str]:
+    challenge = client.get("/api/pow").json()
+    return {
+        "challenge": challenge["challenge"],
+        "nonce": solve(challenge["challenge"], challenge["difficulty"]),
+    }
+
+
 def sign_up(client: TestClient) -> str:
-    response = client.post("/api/accounts")
+    response = client.post("/api/accounts", json={"pow": solved_pow(client)})
     assert response.status_code == 201, response.text
     key = response.json()["account_key"]
     assert client.post("/api/session", json={"account_key": key}).status_code == 200

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from momo.identity.proof_of_work import solve
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
 from tests.conftest import PG_URL, jpeg_bytes
@@ -29,7 +30,11 @@ def test_marker_address_is_nowhere(tmp_path: Path, database_template: str) -> No
             timeout=10,
             headers={"X-Forwarded-For": SPOOFED},
         ) as client:
-            key = client.post("/api/accounts").json()["account_key"]
+            challenge = client.get("/api/pow").json()
+            nonce = solve(challenge["challenge"], challenge["difficulty"])
+            key = client.post(
+                "/api/accounts", json={"pow": {"challenge": challenge["challenge"], "nonce": nonce}}
+            ).json()["account_key"]
             client.post("/api/session", json={"account_key": key})
             note = client.post(
                 "/api/notes/with-images",

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
 
     registration: RegistrationPolicy = RegistrationPolicy.open
     pow_difficulty: int = Field(
-        default=18,
+        default=16,
         ge=0,
         le=32,
         description="Leading zero bits the sign-up proof-of-work needs in open registration.",

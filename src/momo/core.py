@@ -19,6 +19,8 @@ from momo.feed.cache import FeedCache
 from momo.feed.feeds import FeedService
 from momo.identity import persona
 from momo.identity.accounts import AccountService, Viewer
+from momo.identity.invites import InviteService
+from momo.identity.proof_of_work import ProofOfWork
 from momo.identity.registration import Registration
 from momo.keyring import Keyring, load_or_create
 from momo.privacy.coarse_time import Clock, CoarseTime, system_clock
@@ -48,7 +50,14 @@ class Momo:
 
         self.policy = PostingPolicy(self.limiter, self.time)
         self.accounts = AccountService(self.db, self.keys, settings, clock)
-        self.registration = Registration(self.accounts, settings, self.limiter)
+        self.invites = InviteService(self.db, self.limiter, self.time)
+        self.registration = Registration(
+            self.accounts,
+            settings,
+            self.limiter,
+            ProofOfWork(self.keys.session, settings.pow_difficulty, clock, self.limiter.first_time),
+            self.invites,
+        )
         self.notes = NoteService(
             self.db,
             self.keys,

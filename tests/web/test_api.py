@@ -6,11 +6,11 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import jpeg_bytes, new_client, sign_up
+from tests.conftest import jpeg_bytes, new_client, sign_up, solved_pow
 
 
 def test_sign_up_returns_a_grouped_key_and_sign_in_works(client: TestClient) -> None:
-    response = client.post("/api/accounts")
+    response = client.post("/api/accounts", json={"pow": solved_pow(client)})
     assert response.status_code == 201
     key = response.json()["account_key"]
     assert re.fullmatch(r"mo(-[0-9A-Z]{4}){8}", key)

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import jpeg_bytes, new_client
+from tests.conftest import jpeg_bytes, new_client, solved_pow
 
 HTML = {"accept": "text/html"}
 
@@ -18,7 +18,7 @@ def _csrf(html: str) -> str:
 
 
 def _sign_up(client: TestClient) -> str:
-    response = client.post("/signup", headers=HTML)
+    response = client.post("/signup", data=solved_pow(client), headers=HTML)
     assert response.status_code == 200
     key = re.search(r'data-testid="account-key">(mo-[0-9A-Z-]+)<', response.text)
     assert key, "the key is shown once"

@@ -6,14 +6,14 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import jpeg_bytes, new_client
+from tests.conftest import jpeg_bytes, new_client, solved_pow
 
 HTML = {"accept": "text/html"}
 
 
 def _signed_in(app) -> tuple[TestClient, str]:  # type: ignore[no-untyped-def]
     client = new_client(app)
-    client.post("/signup", headers=HTML)
+    client.post("/signup", data=solved_pow(client), headers=HTML)
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/compose", headers=HTML).text)
     assert csrf
     return client, csrf.group(1)

@@ -58,7 +58,14 @@ class AccountService:
         self._clock = clock
 
     # -- accounts ---------------------------------------------------------
-    def create(self, *, probation: bool = True) -> NewAccount:
+    def create(
+        self,
+        *,
+        probation: bool = True,
+        before_insert: Callable[[Connection], None] | None = None,
+    ) -> NewAccount:
+        """Open an account. ``before_insert`` runs in the same transaction (to spend
+        an invite code, say), so a failed check leaves nothing behind."""
         key = account_keys.generate()
         normalized = account_keys.normalize(key)
         account_id = secrets.token_hex(16)
@@ -68,6 +75,8 @@ class AccountService:
             bucket(now + self._settings.probation_days * 86400, granularity) if probation else 0
         )
         with self._db.write() as conn:
+            if before_insert is not None:
+                before_insert(conn)
             conn.execute(
                 insert(accounts).values(
                     id=account_id,

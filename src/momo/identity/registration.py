@@ -1,31 +1,79 @@
-"""Who may open an account: the operator's registration policy and sign-up limits."""
+"""Who may open an account: the operator's registration policy and sign-up limits.
+
+- ``open``: anyone, after a proof-of-work (``MOMO_POW_DIFFICULTY`` bits; 0 turns it off).
+- ``invite``: with a code issued by a settled member.
+- ``closed``: nobody.
+
+Every new account starts in probation. A banned person can come back only by
+paying a fresh proof-of-work (or finding a new invite) and sitting out a new
+probation: the cost that makes ban evasion and sock puppets expensive.
+"""
 
 from __future__ import annotations
 
 from momo.config import RegistrationPolicy, Settings
-from momo.errors import Forbidden, TooManyRequests
+from momo.errors import Forbidden, InvalidInput, TooManyRequests
 from momo.identity.accounts import AccountService, NewAccount
+from momo.identity.invites import InviteService
+from momo.identity.proof_of_work import Challenge, InvalidProof, ProofOfWork
 from momo.privacy.ratelimit import RateLimiter
 
 SIGNUPS_PER_HOUR = 10
 
 
 class Registration:
-    def __init__(self, accounts: AccountService, settings: Settings, limiter: RateLimiter) -> None:
+    def __init__(
+        self,
+        accounts: AccountService,
+        settings: Settings,
+        limiter: RateLimiter,
+        pow_: ProofOfWork,
+        invites: InviteService,
+    ) -> None:
         self._accounts = accounts
         self._settings = settings
         self._limiter = limiter
+        self._pow = pow_
+        self._invites = invites
 
-    def register(self, client_subject: str) -> NewAccount:
-        policy = self._settings.registration
+    @property
+    def policy(self) -> RegistrationPolicy:
+        return self._settings.registration
+
+    def challenge(self) -> Challenge:
+        return self._pow.issue()
+
+    def register(
+        self,
+        client_subject: str,
+        *,
+        challenge: str | None = None,
+        nonce: str | None = None,
+        invite_code: str | None = None,
+    ) -> NewAccount:
+        policy = self.policy
         if policy is RegistrationPolicy.closed:
             raise Forbidden("registration is closed on this server")
-        if policy is RegistrationPolicy.invite:
-            raise Forbidden("this server takes new members by invitation only")
         decision = self._limiter.check("signup", client_subject, SIGNUPS_PER_HOUR, 3600)
         if not decision.allowed:
             raise TooManyRequests(
                 f"too many new accounts from here; try again in {decision.retry_after} seconds",
                 decision.retry_after,
             )
+        if policy is RegistrationPolicy.invite:
+            code = invite_code or ""
+            return self._accounts.create(
+                before_insert=lambda conn: self._invites.redeem(conn, code)
+            )
+        if self._pow.difficulty > 0:
+            if not challenge or nonce is None:
+                raise InvalidInput(
+                    "open sign-up needs a proof-of-work: GET /api/pow, solve it, and send "
+                    '{"pow": {"challenge": …, "nonce": …}}',
+                    field="pow",
+                )
+            try:
+                self._pow.verify(challenge, nonce)
+            except InvalidProof as error:
+                raise InvalidInput(str(error), field="pow") from error
         return self._accounts.create()

@@ -28,6 +28,9 @@ accounts = Table(
     # The account's index of its own items, encrypted under a key derived
     # from the account key; the server can open it only during a session.
     Column("vault", LargeBinary, nullable=True),
+    # Ids of the moderation actions taken against this account, sealed under the
+    # moderation key: the account side of a sanction, with nothing on the item side.
+    Column("sanction_ledger", LargeBinary, nullable=True),
 )
 
 sessions = Table(

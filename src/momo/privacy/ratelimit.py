@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,6 +36,8 @@ class CounterStore(Protocol):
 
     def increment(self, name: str, ttl: int) -> int: ...
 
+    def first_time(self, name: str, ttl: int) -> bool: ...
+
 
 class MemoryCounters:
     """Counters for a single process. Old epochs are dropped wholesale."""
@@ -43,6 +46,7 @@ class MemoryCounters:
         self._lock = threading.Lock()
         self._keys: dict[int, bytes] = {}
         self._counts: dict[str, int] = {}
+        self._seen: dict[str, float] = {}
         self._epoch = -1
 
     def rotation_key(self, epoch: int, ttl: int) -> bytes:
@@ -58,6 +62,17 @@ class MemoryCounters:
         with self._lock:
             self._counts[name] = self._counts.get(name, 0) + 1
             return self._counts[name]
+
+    def first_time(self, name: str, ttl: int) -> bool:
+        """True the first time ``name`` is seen within ``ttl`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen = {k: v for k, v in self._seen.items() if v > now}
+            if self._seen.get(name, 0) > now:
+                return False
+            self._seen[name] = now + ttl
+            return True
 
 
 class RedisCounters:
@@ -80,6 +95,9 @@ class RedisCounters:
         count, _ = pipe.execute()
         return int(count)
 
+    def first_time(self, name: str, ttl: int) -> bool:
+        return bool(self._redis.set(f"momo:seen:{name}", b"1", nx=True, ex=ttl))  # type: ignore[attr-defined]
+
 
 class RateLimiter:
     def __init__(self, store: CounterStore, rotation_seconds: int, clock: Clock = system_clock):
@@ -99,6 +117,9 @@ class RateLimiter:
         count = self._store.increment(name, window_seconds + 1)
         retry_after = (window + 1) * window_seconds - now
         return Decision(allowed=count <= limit, retry_after=max(1, retry_after))
+
+    def first_time(self, token: str, ttl: int) -> bool:
+        return self._store.first_time(hashlib.sha256(token.encode()).hexdigest(), ttl)
 
     def enforce(self, scope: str, subject: str, limit: int, window_seconds: int) -> None:
         decision = self.check(scope, subject, limit, window_seconds)

@@ -29,6 +29,22 @@ class AccountCreated(BaseModel):
     )
 
 
+class ProofOfWorkAnswer(BaseModel):
+    challenge: str = Field(max_length=200)
+    nonce: str = Field(max_length=64)
+
+
+class SignUp(BaseModel):
+    pow: ProofOfWorkAnswer | None = None
+    invite_code: str | None = Field(default=None, max_length=100)
+
+
+class PowChallenge(BaseModel):
+    challenge: str
+    difficulty: int = Field(description="Leading zero bits SHA-256(challenge ':' nonce) needs")
+    policy: str
+
+
 class SignIn(BaseModel):
     account_key: str = Field(max_length=200)
 
@@ -65,10 +81,37 @@ class TopicPage(FeedPage):
     name: str
 
 
+@router.get("/pow", response_model=PowChallenge)
+def pow_challenge(momo: MomoDep) -> PowChallenge:
+    """A sign-up challenge. Find a nonce so SHA-256(challenge + ':' + nonce) starts with
+    ``difficulty`` zero bits; ``momo client signup`` does it for scripts."""
+    challenge = momo.registration.challenge()
+    return PowChallenge(
+        challenge=challenge.challenge,
+        difficulty=challenge.difficulty,
+        policy=momo.registration.policy.value,
+    )
+
+
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountCreated)
-def create_account(momo: MomoDep, request: Request) -> AccountCreated:
-    created = momo.registration.register(client_subject(request))
+def create_account(momo: MomoDep, request: Request, body: SignUp | None = None) -> AccountCreated:
+    body = body or SignUp()
+    created = momo.registration.register(
+        client_subject(request),
+        challenge=body.pow.challenge if body.pow else None,
+        nonce=body.pow.nonce if body.pow else None,
+        invite_code=body.invite_code,
+    )
     return AccountCreated(account_key=created.account_key)
+
+
+class InviteCreated(BaseModel):
+    code: str
+
+
+@router.post("/invites", status_code=status.HTTP_201_CREATED, response_model=InviteCreated)
+def create_invite(momo: MomoDep, viewer: SignedInDep) -> InviteCreated:
+    return InviteCreated(code=momo.invites.issue(viewer))
 
 
 @router.delete("/accounts/me", response_model=Ok)

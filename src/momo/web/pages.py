@@ -185,12 +185,30 @@ def switch_language(code: str, next: str = "/") -> Response:
 # -- accounts ---------------------------------------------------------------
 @router.get("/signup", response_class=HTMLResponse)
 def signup_form(request: Request, momo: MomoDep) -> Response:
-    return page(request, "signup.html", policy=momo.settings.registration.value)
+    challenge = momo.registration.challenge()
+    return page(
+        request,
+        "signup.html",
+        policy=momo.registration.policy.value,
+        challenge=challenge.challenge,
+        difficulty=challenge.difficulty,
+    )
 
 
 @router.post("/signup", response_class=HTMLResponse)
-def signup(request: Request, momo: MomoDep) -> Response:
-    created = momo.registration.register(client_subject(request))
+def signup(
+    request: Request,
+    momo: MomoDep,
+    challenge: Annotated[str, Form(max_length=200)] = "",
+    nonce: Annotated[str, Form(max_length=64)] = "",
+    invite_code: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    created = momo.registration.register(
+        client_subject(request),
+        challenge=challenge or None,
+        nonce=nonce if challenge else None,
+        invite_code=invite_code or None,
+    )
     token = momo.accounts.sign_in(created.account_key)
     response = page(request, "signup_done.html", account_key=created.account_key)
     response.headers["Cache-Control"] = "no-store"

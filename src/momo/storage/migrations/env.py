@@ -3,7 +3,8 @@
 from alembic import context
 
 import momo.content.tables
-import momo.identity.tables  # noqa: F401  (registers tables on the shared metadata)
+import momo.identity.tables
+import momo.moderation.tables  # noqa: F401  (registers tables on the shared metadata)
 from momo.storage.metadata import metadata
 
 config = context.config

@@ -1,0 +1,1 @@
+"""Accountability without unmasking: reports, sanctions, appeals, the public log, pile-on damping."""
