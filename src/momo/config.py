@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     )
     probation_days: float = Field(default=3.0, ge=0)
 
+    surge_window_seconds: int = Field(default=600, ge=60, description="Pile-on detection window.")
+    surge_min_voices: int = Field(default=8, ge=2, description="Distinct voices that make a surge.")
+    surge_ratio: float = Field(
+        default=4.0, ge=1.0, description="Surge rate over the thread baseline."
+    )
+    surge_slow_mode_seconds: int = Field(default=120, ge=0)
+    report_surge_min: int = Field(default=5, ge=2, description="Reporters in a window that damp.")
+
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Addresses whose X-Forwarded-For header is believed."
     )

@@ -23,6 +23,12 @@ from momo.identity.invites import InviteService
 from momo.identity.proof_of_work import ProofOfWork
 from momo.identity.registration import Registration
 from momo.keyring import Keyring, load_or_create
+from momo.moderation.actions import ModerationService
+from momo.moderation.appeals import AppealService
+from momo.moderation.ledger import SanctionLedger
+from momo.moderation.log import ModerationLog
+from momo.moderation.reports import ReportService
+from momo.moderation.surge import SurgeDetector
 from momo.privacy.coarse_time import Clock, CoarseTime, system_clock
 from momo.privacy.images import CleanImage, ImageRejected, scrub
 from momo.privacy.ratelimit import CounterStore, MemoryCounters, RateLimiter, RedisCounters
@@ -69,6 +75,7 @@ class Momo:
             self.policy,
             self.feed_cache.invalidate,
         )
+        self.surge = SurgeDetector(settings, self.time)
         self.comments = CommentService(
             self.db,
             self.keys,
@@ -77,11 +84,22 @@ class Momo:
             self.time,
             self.policy,
             self.feed_cache.invalidate,
+            self.surge.after_comment,
         )
         self.reactions = ReactionService(
             self.db, self.keys, self.accounts, self.policy, self.feed_cache.invalidate
         )
         self.feeds = FeedService(self.db, self.time, self.feed_cache)
+
+        ledger = SanctionLedger(self.sealer)
+        self.reports = ReportService(self.db, self.keys, self.policy, self.surge, self.time)
+        self.moderation = ModerationService(
+            self.db, self.sealer, ledger, self.time, self.persona.name, self.feed_cache.invalidate
+        )
+        self.appeals = AppealService(
+            self.db, self.sealer, ledger, self.time, self.feed_cache.invalidate
+        )
+        self.modlog = ModerationLog(self.db, self.time)
 
     def migrate(self) -> None:
         migrate.upgrade(self.db.engine)

@@ -38,7 +38,9 @@ class CommentService:
         time: CoarseTime,
         policy: PostingPolicy,
         changed: Callable[[], None] = lambda: None,
+        after_comment: Callable[[Connection, str, str | None], bool] = lambda *_: False,
     ) -> None:
+        self._after_comment = after_comment  # pile-on detection, owned by moderation
         self._policy = policy
         self._changed = changed
         self._db = db
@@ -66,6 +68,8 @@ class CommentService:
                 raise NotFound("no such note")
             if note.locked:
                 raise Forbidden("this thread is locked")
+            if note.slow_mode_seconds:
+                self._policy.slow_mode(viewer, note_id, note.slow_mode_seconds)
             parent_id, reply_voice = self._resolve_reply(conn, note_id, reply_to)
             voice = voices.voice_for(conn, self._keys, viewer.account_id, note_id)
             conn.execute(
@@ -77,6 +81,8 @@ class CommentService:
                     voice=voice,
                     body=body,
                     created_bucket=created,
+                    # In a damped thread new replies wait behind "show more".
+                    collapsed=note.damped,
                     sealed_author=self._sealer.seal(viewer.account_id, COMMENT_KIND, comment_id),
                 )
             )
@@ -88,6 +94,7 @@ class CommentService:
                 collects=note.collect_count,
             )
             self._accounts.update_vault(conn, viewer, lambda v: v.comments.append(comment_id))
+            self._after_comment(conn, note_id, parent_id)
         self._changed()
         return NewComment(comment_id, voice)
 

@@ -21,6 +21,8 @@ class LockedNote:
     id: str
     status: str
     locked: bool
+    damped: bool
+    slow_mode_seconds: int
     created_bucket: int
     like_count: int
     comment_count: int
@@ -35,6 +37,8 @@ def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
             notes.c.id,
             notes.c.status,
             notes.c.locked,
+            notes.c.damped,
+            notes.c.slow_mode_seconds,
             notes.c.created_bucket,
             notes.c.like_count,
             notes.c.comment_count,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from momo.errors import Forbidden, TooManyRequests
 from momo.identity.accounts import Viewer
-from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.coarse_time import CoarseTime, bucket_iso
 from momo.privacy.ratelimit import RateLimiter
 
 # (limit, window seconds) for settled accounts, then for accounts in probation.
@@ -29,11 +29,28 @@ class PostingPolicy:
     def in_probation(self, viewer: Viewer) -> bool:
         return viewer.probation_until > self._time.now()
 
+    def slow_mode(self, viewer: Viewer, note_id: str, seconds: int) -> None:
+        """One comment per person per ``seconds`` in a thread under slow mode."""
+        decision = self._limiter.check(f"slow:{note_id}", viewer.account_id, 1, seconds)
+        if not decision.allowed:
+            raise TooManyRequests(
+                f"this thread is in slow mode: one comment every {seconds} seconds "
+                f"(try again in {decision.retry_after} s)",
+                decision.retry_after,
+            )
+
     def check(self, viewer: Viewer, action: str) -> None:
         if viewer.banned:
-            raise Forbidden("this account is banned; see your notices for why and how to appeal")
+            raise Forbidden(
+                "this account is banned; /me/notices (GET /api/me/sanctions) says for which "
+                "content and rule, and how to appeal"
+            )
         if action != "reaction" and viewer.muted_until > self._time.now():
-            raise Forbidden("this account is muted; see your notices for why and until when")
+            until = bucket_iso(viewer.muted_until)
+            raise Forbidden(
+                f"this account is muted until {until}; /me/notices (GET /api/me/sanctions) says "
+                "for which content and rule, and how to appeal"
+            )
         settled, probation = LIMITS[action]
         limit, window = probation if self.in_probation(viewer) else settled
         decision = self._limiter.check(action, viewer.account_id, limit, window)

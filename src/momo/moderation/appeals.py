@@ -1,0 +1,192 @@
+"""What a sanctioned person sees, their appeal, and a second moderator's decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, insert, select, update
+
+from momo.content import text
+from momo.content.tables import comments, notes
+from momo.errors import Conflict, Forbidden, InvalidInput, NotFound
+from momo.identity.accounts import Viewer
+from momo.identity.tables import accounts
+from momo.moderation.actions import ACTOR_KIND, require_moderator
+from momo.moderation.ledger import SanctionLedger
+from momo.moderation.rules import IN_EFFECT, OVERTURNED, SANCTIONS, UPHELD
+from momo.moderation.tables import actions, appeals
+from momo.moderation.targets import load_target
+from momo.moderation.views import AppealView, Sanction
+from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.seal import Sealer
+from momo.storage.database import Database
+
+APPEAL_MAX = 2000
+
+
+class AppealService:
+    def __init__(
+        self,
+        db: Database,
+        sealer: Sealer,
+        ledger: SanctionLedger,
+        time: CoarseTime,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._db = db
+        self._sealer = sealer
+        self._ledger = ledger
+        self._time = time
+        self._changed = changed
+
+    def sanctions(self, viewer: Viewer, locale: str = "en") -> list[Sanction]:
+        """Exactly which content, which rule and for how long: for the person only."""
+        with self._db.read() as conn:
+            ids = self._ledger.read(conn, viewer.account_id)
+            if not ids:
+                return []
+            rows = conn.execute(select(actions).where(actions.c.id.in_(ids))).all()
+            appealed = dict(
+                conn.execute(
+                    select(appeals.c.action_id, appeals.c.status).where(
+                        appeals.c.action_id.in_(ids)
+                    )
+                ).all()
+            )
+            result = []
+            for row in sorted(rows, key=lambda r: (r.created_bucket, r.id), reverse=True):
+                target = load_target(conn, row.target_type, row.target_id)
+                result.append(
+                    Sanction(
+                        action_id=row.id,
+                        kind=row.kind,
+                        rule=row.rule,
+                        target_type=row.target_type,
+                        target_id=row.target_id,
+                        content=target.text,
+                        time=self._time.describe(row.created_bucket, locale)[0],
+                        until=None
+                        if row.until_bucket is None
+                        else self._time.describe(row.until_bucket, locale)[0],
+                        outcome=row.outcome,
+                        appeal=appealed.get(row.id),
+                        can_appeal=row.id not in appealed and row.outcome == IN_EFFECT,
+                    )
+                )
+        return result
+
+    def appeal(self, viewer: Viewer, action_id: str, body: str) -> str:
+        body = text.clean(body)
+        if not body:
+            raise InvalidInput("say why the decision was wrong", field="text")
+        if len(body) > APPEAL_MAX:
+            raise InvalidInput(f"an appeal is at most {APPEAL_MAX} characters", field="text")
+        appeal_id = text.new_public_id()
+        with self._db.write() as conn:
+            if action_id not in self._ledger.read(conn, viewer.account_id):
+                raise Forbidden("only the sanctioned account can appeal this decision")
+            action = conn.execute(select(actions).where(actions.c.id == action_id)).first()
+            if action is None or action.kind not in SANCTIONS or action.outcome != IN_EFFECT:
+                raise Conflict("this decision can no longer be appealed")
+            if conn.scalar(select(appeals.c.id).where(appeals.c.action_id == action_id)):
+                raise Conflict("each decision can be appealed once")
+            conn.execute(
+                insert(appeals).values(
+                    id=appeal_id,
+                    action_id=action_id,
+                    text=body,
+                    created_bucket=self._time.now_bucket(),
+                )
+            )
+        return appeal_id
+
+    def pending(self, moderator: Viewer, locale: str = "en") -> list[AppealView]:
+        require_moderator(moderator)
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(
+                    appeals,
+                    actions.c.kind,
+                    actions.c.rule,
+                    actions.c.target_type,
+                    actions.c.target_id,
+                    actions.c.sealed_actor,
+                )
+                .join(actions, actions.c.id == appeals.c.action_id)
+                .where(appeals.c.status == "pending")
+                .order_by(appeals.c.created_bucket, appeals.c.id)
+            ).all()
+            return [
+                AppealView(
+                    id=row.id,
+                    action_id=row.action_id,
+                    kind=row.kind,
+                    rule=row.rule,
+                    target_type=row.target_type,
+                    target_id=row.target_id,
+                    content=load_target(conn, row.target_type, row.target_id).text,
+                    text=row.text,
+                    time=self._time.describe(row.created_bucket, locale)[0],
+                    status=row.status,
+                    you_acted=self._acted(row.sealed_actor, row.action_id, moderator),
+                )
+                for row in rows
+            ]
+
+    def decide(self, moderator: Viewer, appeal_id: str, outcome: str) -> None:
+        require_moderator(moderator)
+        if outcome not in (UPHELD, OVERTURNED):
+            raise InvalidInput("outcome must be 'upheld' or 'overturned'", field="outcome")
+        with self._db.write() as conn:
+            appeal = conn.execute(select(appeals).where(appeals.c.id == appeal_id)).first()
+            if appeal is None:
+                raise NotFound("no such appeal")
+            if appeal.status != "pending":
+                raise Conflict("this appeal has already been decided")
+            action = conn.execute(select(actions).where(actions.c.id == appeal.action_id)).one()
+            if self._acted(action.sealed_actor, action.id, moderator):
+                raise Forbidden("a different moderator must decide an appeal of your own action")
+            if outcome == OVERTURNED:
+                self._undo(conn, action)
+            conn.execute(update(actions).where(actions.c.id == action.id).values(outcome=outcome))
+            conn.execute(
+                update(appeals)
+                .where(appeals.c.id == appeal_id)
+                .values(status=outcome, decided_bucket=self._time.now_bucket())
+            )
+        self._changed()
+
+    def _acted(self, sealed_actor: bytes | None, action_id: str, moderator: Viewer) -> bool:
+        if sealed_actor is None:
+            return False
+        return self._sealer.open(bytes(sealed_actor), ACTOR_KIND, action_id) == moderator.account_id
+
+    def _undo(self, conn: Connection, action: object) -> None:
+        """Overturning restores the content and lifts the sanction."""
+        kind: str = action.kind  # type: ignore[attr-defined]
+        target = load_target(conn, action.target_type, action.target_id)  # type: ignore[attr-defined]
+        if kind == "remove":
+            table = notes if target.type == "note" else comments
+            conn.execute(update(table).where(table.c.id == target.id).values(status="visible"))
+            return
+        account = self._sealer.open(target.sealed_author, target.type, target.id)
+        others = [
+            row
+            for row in conn.execute(
+                select(actions.c.kind, actions.c.until_bucket).where(
+                    actions.c.id.in_(self._ledger.read(conn, account)),
+                    actions.c.id != action.id,  # type: ignore[attr-defined]
+                    actions.c.outcome != OVERTURNED,
+                )
+            )
+        ]
+        if kind == "mute":
+            remaining = max((r.until_bucket or 0 for r in others if r.kind == "mute"), default=0)
+            conn.execute(
+                update(accounts).where(accounts.c.id == account).values(muted_until=remaining)
+            )
+        elif kind == "ban":
+            still_banned = any(r.kind == "ban" for r in others)
+            conn.execute(
+                update(accounts).where(accounts.c.id == account).values(banned=still_banned)
+            )
