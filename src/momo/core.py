@@ -56,6 +56,7 @@ class Momo:
 
         self.policy = PostingPolicy(self.limiter, self.time)
         self.accounts = AccountService(self.db, self.keys, settings, clock)
+        self.surge = SurgeDetector(settings, self.time)
         self.invites = InviteService(self.db, self.limiter, self.time)
         self.registration = Registration(
             self.accounts,
@@ -74,8 +75,8 @@ class Momo:
             self.persona,
             self.policy,
             self.feed_cache.invalidate,
+            self.surge.recent_voices,
         )
-        self.surge = SurgeDetector(settings, self.time)
         self.comments = CommentService(
             self.db,
             self.keys,

@@ -135,6 +135,7 @@ def test_composer_warns_before_personal_data_in_both_languages(  # type: ignore[
         chinese = chinese_context.new_page()
         chinese.goto(base + "/signup")
         chinese.get_by_role("button", name="生成我的账号密钥").click()
+        chinese.get_by_test_id("account-key").wait_for()  # after the proof-of-work
         chinese.goto(base + "/compose")
         chinese.fill("input[name=title]", "求助")
         chinese.locator("textarea[name=body]").press_sequentially("加我微信 lily_2023 详聊")

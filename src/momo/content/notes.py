@@ -51,7 +51,9 @@ class NoteService:
         persona: Persona,
         policy: PostingPolicy,
         changed: Callable[[], None] = lambda: None,
+        recent_voices: Callable[[Connection, str], int] = lambda *_: 0,
     ) -> None:
+        self._recent_voices = recent_voices  # for the friction prompt in damped threads
         self._policy = policy
         self._changed = changed  # tells the feed cache that public content moved
         self._db = db
@@ -195,6 +197,7 @@ class NoteService:
                     notes.c.status,
                     notes.c.locked,
                     notes.c.slow_mode_seconds,
+                    notes.c.damped,
                     notes.c.like_count,
                     notes.c.comment_count,
                     notes.c.collect_count,
@@ -232,6 +235,7 @@ class NoteService:
                 .order_by(comments.c.created_bucket, comments.c.voice, comments.c.id)
             ).all()
             state = self._viewer_state(conn, viewer, note_id, own, locale) if viewer else None
+            recent = self._recent_voices(conn, note_id) if note.damped else 0
         time, ago = self._time.describe(note.created_bucket, locale)
         return NoteView(
             id=note.id,
@@ -251,6 +255,8 @@ class NoteService:
             collect_count=note.collect_count,
             locked=bool(note.locked),
             slow_mode_seconds=note.slow_mode_seconds,
+            damped=bool(note.damped),
+            recent_voices=recent,
             comments=self._thread(rows, locale),
             viewer=state,
         )

@@ -63,6 +63,8 @@ class NoteView(BaseModel):
     collect_count: int
     locked: bool
     slow_mode_seconds: int
+    damped: bool = False
+    recent_voices: int = 0
     comments: list[CommentView]
     viewer: ViewerState | None = None
 

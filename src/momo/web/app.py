@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from momo import __version__
 from momo.core import Momo
-from momo.web import api, errors, pages
+from momo.web import api, errors, moderation_api, moderation_pages, pages
 from momo.web.client_shield import ClientShield
 
 STATIC = Path(__file__).parent / "static"
@@ -28,7 +28,9 @@ def create_app(momo: Momo) -> FastAPI:
     app.state.momo = momo
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(moderation_api.router)
     app.include_router(pages.router)
+    app.include_router(moderation_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     settings = momo.settings
     body_limit = settings.max_image_bytes * settings.max_images_per_note + 1024 * 1024
