@@ -85,3 +85,12 @@ def test_admin_grant_and_revoke(tmp_path: Path) -> None:
         app, ["admin", "grant", "admin", "--account-key", "mo-0000", "--data-dir", str(data)]
     )
     assert unknown.exit_code == 1
+
+
+def test_client_signup_solves_the_proof_of_work(tmp_path: Path) -> None:
+    from tests.server import running_server
+
+    with running_server(tmp_path, {"MOMO_POW_DIFFICULTY": "12"}) as server:
+        result = runner.invoke(app, ["client", "signup", "--server", server.base_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("mo-")

@@ -126,6 +126,39 @@ def privacy_scan() -> None:
         raise typer.Exit(1)
 
 
+client_app = typer.Typer(help="Talk to a running Momo server.", no_args_is_help=True)
+app.add_typer(client_app, name="client")
+
+
+@client_app.command("signup")
+def client_signup(
+    server: Annotated[str, typer.Option(help="Base URL of the server")] = "http://127.0.0.1:8000",
+    invite_code: Annotated[str | None, typer.Option(help="For invite-only servers")] = None,
+) -> None:
+    """Create an account from a script: solves the proof-of-work, prints the account key."""
+    import httpx
+
+    from momo.identity.proof_of_work import solve
+
+    with httpx.Client(base_url=server, timeout=30) as http:
+        body: dict[str, object] = {}
+        if invite_code:
+            body["invite_code"] = invite_code
+        else:
+            challenge = http.get("/api/pow").json()
+            with console.status(f"solving a {challenge['difficulty']}-bit proof-of-work"):
+                nonce = solve(challenge["challenge"], challenge["difficulty"])
+            body["pow"] = {"challenge": challenge["challenge"], "nonce": nonce}
+        response = http.post("/api/accounts", json=body)
+    if response.status_code != 201:
+        console.print(
+            f"[red]{response.json().get('error', {}).get('message', response.text)}[/red]"
+        )
+        raise typer.Exit(1)
+    console.print(response.json()["account_key"])
+    console.print("[yellow]Shown once. Keep it safe: it cannot be recovered.[/yellow]")
+
+
 @admin_app.command("grant")
 def grant(
     role: Annotated[str, typer.Argument(help="moderator or admin")],

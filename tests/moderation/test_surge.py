@@ -1,0 +1,91 @@
+"""Pile-on damping: a sudden crowd is damped; a thread that is busy all along is not."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from momo.content.tables import notes
+from momo.core import Momo
+from momo.identity.accounts import Viewer
+from momo.moderation.tables import actions
+
+
+def _people(momo: Momo, count: int) -> list[Viewer]:
+    out = []
+    for _ in range(count):
+        created = momo.accounts.create(probation=False)
+        viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
+        assert viewer is not None
+        out.append(viewer)
+    return out
+
+
+def _damped(momo: Momo, note_id: str) -> bool:
+    with momo.db.read() as conn:
+        return bool(conn.scalar(select(notes.c.damped).where(notes.c.id == note_id)))
+
+
+def test_a_sudden_crowd_is_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    op, *crowd = _people(momo, 14)
+    note_id = momo.notes.create(op, "my opinion", "")
+    clock.advance(6 * 3600)  # a quiet thread for six hours
+    momo.comments.add(crowd[0], note_id, "interesting")
+    clock.advance(3600)
+    for person in crowd[1:11]:  # ten voices inside a few minutes
+        momo.comments.add(person, note_id, "you are wrong and should be ashamed")
+        clock.advance(20)
+    assert _damped(momo, note_id)
+    page = momo.notes.page(note_id, crowd[-1], "en")
+    assert page.damped and page.slow_mode_seconds >= momo.settings.surge_slow_mode_seconds
+    assert page.recent_voices >= 8
+    # the note leaves Discover but stays reachable
+    assert note_id not in [c.id for c in momo.feeds.feed("discover", None, "en").items]
+    # new replies are collapsed; slow mode now applies per voice
+    late = momo.comments.add(crowd[11], note_id, "me too")
+    assert next(
+        c for c in momo.notes.page(note_id, None, "en").comments if c.id == late.id
+    ).collapsed
+    # the moderator queue is alerted
+    moderator = _people(momo, 1)[0]
+    moderator = moderator.__class__(**{**moderator.__dict__, "role": "moderator"})
+    queue = momo.moderation.queue(moderator)
+    assert any(item.surge and item.note_id == note_id for item in queue)
+    with momo.db.read() as conn:
+        assert conn.scalar(select(actions.c.kind).where(actions.c.note_id == note_id)) == "damp"
+
+
+def test_a_pile_on_a_single_comment_is_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    op, target, *crowd = _people(momo, 12)
+    note_id = momo.notes.create(op, "thread", "")
+    # a steady, large conversation for hours keeps the thread baseline high
+    for hour in range(6):
+        for person in crowd[:4]:
+            momo.comments.add(person, note_id, f"hour {hour}")
+        clock.advance(3600)
+    victim = momo.comments.add(target, note_id, "an unpopular opinion")
+    clock.advance(60)
+    for person in crowd[:9]:
+        momo.comments.add(person, note_id, "ratio", reply_to=victim.id)
+        clock.advance(15)
+    assert _damped(momo, note_id)
+
+
+def test_a_busy_normal_thread_is_not_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    op, *regulars = _people(momo, 13)
+    note_id = momo.notes.create(op, "daily chat", "")
+    # twelve regulars talk all afternoon: many voices, but the rate never jumps
+    for round_ in range(24):
+        for person in regulars[round_ % 3 :: 3]:
+            momo.comments.add(person, note_id, f"round {round_}")
+        clock.advance(600)
+    assert not _damped(momo, note_id)
+
+
+def test_a_report_surge_damps_the_thread(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    op, *reporters = _people(momo, 7)
+    note_id = momo.notes.create(op, "controversial", "")
+    for person in reporters[:4]:
+        momo.reports.report(person, "note", note_id, "misinformation")
+    assert not _damped(momo, note_id)
+    momo.reports.report(reporters[4], "note", note_id, "misinformation")
+    assert _damped(momo, note_id)
