@@ -53,6 +53,7 @@ class Settings(BaseSettings):
         description="Leading zero bits the sign-up proof-of-work needs in open registration.",
     )
     probation_days: float = Field(default=3.0, ge=0)
+    signups_per_hour: int = Field(default=10, ge=1, description="New accounts per client address.")
 
     surge_window_seconds: int = Field(default=600, ge=60, description="Pile-on detection window.")
     surge_min_voices: int = Field(default=8, ge=2, description="Distinct voices that make a surge.")

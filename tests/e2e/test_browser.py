@@ -143,3 +143,161 @@ def test_composer_warns_before_personal_data_in_both_languages(  # type: ignore[
         live.wait_for()
         assert "微信号" in live.inner_text()
         chinese.screenshot(path=str(ARTIFACTS / "composer-warning-zh.png"), full_page=True)
+
+
+def _grant(server, key: str, env: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "momo",
+            "admin",
+            "grant",
+            "moderator",
+            "--account-key",
+            key,
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        check=True,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_report_sanction_appeal_and_public_log(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, database_template: str
+) -> None:
+    env = {"MOMO_DATABASE_URL": database_template} if PG_URL else {}
+    with running_server(tmp_path, env) as server:
+        base = server.base_url
+        pages = {
+            name: browser.new_context(locale="en-US").new_page()
+            for name in ("author", "reporter", "mod_a", "mod_b")
+        }
+        keys = {name: _sign_up(page, base) for name, page in pages.items()}
+        _grant(server, keys["mod_a"], env)
+        _grant(server, keys["mod_b"], env)
+
+        author = pages["author"]
+        author.goto(base + "/compose")
+        author.fill("input[name=title]", "Parking fight")
+        author.fill("textarea[name=body]", "Someone took my spot again")
+        author.get_by_role("button", name="Publish").click()
+        author.wait_for_url("**/notes/*")
+        note_url = author.url
+        author.locator("form.comment-form textarea").first.fill("whoever did this is a clown")
+        author.locator("form.comment-form button").first.click()
+        author.wait_for_selector("text=whoever did this is a clown")
+
+        reporter = pages["reporter"]
+        reporter.goto(note_url)
+        comment = reporter.locator(".comment", has_text="is a clown").first
+        comment.locator("details.report summary").click()
+        comment.locator("select[name=reason]").select_option("harassment")
+        comment.get_by_role("button", name="Send report").click()
+        reporter.wait_for_selector("text=Moderators will look at it")
+
+        mod_a = pages["mod_a"]
+        mod_a.goto(base + "/mod")
+        item = mod_a.get_by_test_id("queue-item").first
+        assert "Harassment" in item.inner_text() and "is a clown" in item.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        mod_a.screenshot(path=str(ARTIFACTS / "moderation-queue.png"), full_page=True)
+        item.locator("select[name=action]").select_option("mute")
+        item.locator("select[name=rule]").select_option("harassment")
+        item.locator("input[name=days]").fill("3")
+        item.get_by_role("button", name="Apply").click()
+        mod_a.wait_for_selector("text=Nothing waiting.")
+
+        author.goto(base + "/me/notices")
+        sanction = author.get_by_test_id("sanction").first
+        assert "Mute" in sanction.inner_text() and "Harassment" in sanction.inner_text()
+        assert "until" in sanction.inner_text() and "is a clown" in sanction.inner_text()
+        sanction.locator("textarea[name=text]").fill("It was about the car, not a person.")
+        sanction.get_by_role("button", name="Send appeal").click()
+        author.wait_for_selector("text=Appeal: pending")
+
+        mod_a.goto(base + "/mod")
+        assert "another moderator decides" in mod_a.get_by_test_id("appeal-item").inner_text()
+        mod_b = pages["mod_b"]
+        mod_b.goto(base + "/mod")
+        mod_b.get_by_test_id("appeal-item").get_by_role("button", name="Overturn").click()
+        mod_b.wait_for_selector("text=No appeals waiting.")
+
+        author.goto(base + "/me/notices")
+        assert "overturned" in author.get_by_test_id("sanction").first.inner_text()
+        visitor = browser.new_context(locale="en-US").new_page()
+        visitor.goto(base + "/modlog")
+        entry = visitor.get_by_test_id("log-entry").first
+        assert "Mute" in entry.inner_text() and "overturned" in entry.inner_text()
+        assert "moderator" in entry.inner_text()
+        visitor.goto(base + "/transparency")
+        month = visitor.get_by_test_id("month").first
+        assert "1 appeals, 1 overturned" in month.inner_text()
+        visitor.screenshot(path=str(ARTIFACTS / "transparency.png"), full_page=True)
+
+
+def _api_account(base: str):  # type: ignore[no-untyped-def]
+    import httpx
+
+    from momo.identity.proof_of_work import solve
+
+    client = httpx.Client(base_url=base, timeout=30)
+    challenge = client.get("/api/pow").json()
+    nonce = solve(challenge["challenge"], challenge["difficulty"])
+    key = client.post(
+        "/api/accounts", json={"pow": {"challenge": challenge["challenge"], "nonce": nonce}}
+    ).json()["account_key"]
+    client.post("/api/session", json={"account_key": key})
+    return client
+
+
+def test_a_pile_on_is_damped_in_the_browser(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, database_template: str
+) -> None:
+    env = {"MOMO_DATABASE_URL": database_template} if PG_URL else {}
+    env["MOMO_FEED_CACHE_SECONDS"] = "0"
+    env["MOMO_SIGNUPS_PER_HOUR"] = "50"  # every test account comes from 127.0.0.1
+    with running_server(tmp_path, env) as server:
+        base = server.base_url
+        op = _api_account(base)
+        note_id = op.post("/api/notes", json={"title": "An unpopular take", "body": "hm"}).json()[
+            "id"
+        ]
+        calm = op.post("/api/notes", json={"title": "A calm thread", "body": ""}).json()["id"]
+        crowd = [_api_account(base) for _ in range(9)]
+        for person in crowd:
+            assert (
+                person.post(f"/api/notes/{note_id}/comments", json={"body": "wrong!"}).status_code
+                == 201
+            )
+        for person in crowd[:3]:
+            person.post(f"/api/notes/{calm}/comments", json={"body": "nice"})
+        discover = op.get("/api/feed", params={"kind": "discover"}).json()["items"]
+        assert note_id not in [c["id"] for c in discover] and calm in [c["id"] for c in discover]
+
+        page = browser.new_context(locale="en-US").new_page()
+        _sign_up(page, base)
+        page.goto(f"{base}/notes/{note_id}")
+        friction = page.get_by_test_id("friction")
+        assert "others replied in the last 10 minutes" in friction.inner_text()
+        page.locator("form.comment-form textarea").first.fill("maybe let them explain")
+        page.locator("form.comment-form button").first.click()
+        page.wait_for_url(f"**/notes/{note_id}**")
+        # (The redirect's #fragment would open the <details>; look at the plain page.)
+        page.goto(f"{base}/notes/{note_id}")
+        collapsed = page.get_by_test_id("collapsed")
+        assert "Show" in collapsed.inner_text()
+        assert not page.locator("text=maybe let them explain").is_visible()
+        collapsed.locator("summary").first.click()
+        assert page.locator("text=maybe let them explain").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "damped-thread.png"), full_page=True)
+        page.goto(f"{base}/notes/{calm}")
+        assert page.get_by_test_id("friction").count() == 0
+        for person in [op, *crowd]:
+            person.close()

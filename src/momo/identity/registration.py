@@ -18,8 +18,6 @@ from momo.identity.invites import InviteService
 from momo.identity.proof_of_work import Challenge, InvalidProof, ProofOfWork
 from momo.privacy.ratelimit import RateLimiter
 
-SIGNUPS_PER_HOUR = 10
-
 
 class Registration:
     def __init__(
@@ -54,7 +52,8 @@ class Registration:
         policy = self.policy
         if policy is RegistrationPolicy.closed:
             raise Forbidden("registration is closed on this server")
-        decision = self._limiter.check("signup", client_subject, SIGNUPS_PER_HOUR, 3600)
+        limit = self._settings.signups_per_hour
+        decision = self._limiter.check("signup", client_subject, limit, 3600)
         if not decision.allowed:
             raise TooManyRequests(
                 f"too many new accounts from here; try again in {decision.retry_after} seconds",
