@@ -126,6 +126,86 @@ def privacy_scan() -> None:
         raise typer.Exit(1)
 
 
+audit_app = typer.Typer(help="Measure how anonymous people really are.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("corpus")
+def audit_corpus(
+    corpus: Annotated[Path, typer.Argument(help='JSON Lines of {"id", "author", "text"}')],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the figures as JSON")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained report")
+    ] = None,
+    folds: Annotated[int, typer.Option(min=2, max=10)] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic metadata model")] = 7,
+) -> None:
+    """Attack a corpus under three identity regimes, channel by channel."""
+    from momo.audit.corpus import CorpusError, load
+    from momo.audit.report import print_tables, write_html, write_json
+    from momo.audit.run import audit
+
+    try:
+        posts = load(corpus)
+    except CorpusError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    steps = ("writing style", "profile", "momo-xhs", "momo")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("attacking", total=len(steps))
+        result = audit(
+            posts,
+            seed=seed,
+            folds=folds,
+            progress=lambda label: progress.update(task, advance=1, description=f"done: {label}"),
+        )
+    print_tables(result, console)
+    if json_out:
+        write_json(result, json_out)
+        console.print(f"wrote {json_out}")
+    if html_out:
+        write_html(result, html_out, corpus.name)
+        console.print(f"wrote {html_out}")
+
+
+@audit_app.command("instance")
+def audit_instance(
+    data_dir: DataDir = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write aggregate figures")] = None,
+) -> None:
+    """Attack a live instance's public export; the seal supplies the ground truth.
+
+    Only aggregate figures are printed or written: never which person wrote what."""
+    from momo.audit.corpus import CorpusError
+    from momo.audit.live import collect
+    from momo.audit.report import print_tables, write_json
+    from momo.audit.run import audit_public
+    from momo.core import Momo
+
+    momo = Momo(_settings(data_dir))
+    momo.migrate()
+    with console.status("reading the public export and opening seals in memory"):
+        try:
+            posts, views = collect(momo)
+        except CorpusError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from error
+    with console.status(f"attacking {len(posts)} public posts"):
+        result = audit_public(posts, views, regime="momo")
+    print_tables(result, console)
+    if json_out:
+        write_json(result, json_out)
+        console.print(f"wrote {json_out}")
+
+
 client_app = typer.Typer(help="Talk to a running Momo server.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 

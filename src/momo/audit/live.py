@@ -1,0 +1,54 @@
+"""``momo audit instance``: attack a running community the way an outsider would.
+
+The attacker sees only the public export (texts, per-thread voices, coarse
+times, topics). The ground truth comes from opening each item's sealed author
+with the operator's secrets, held in memory as anonymous labels ("a0", "a1" …)
+and never written anywhere: only aggregate figures leave this module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from momo.audit.corpus import Post, usable
+from momo.audit.regimes import PublicPost
+from momo.content.export import public_notes
+from momo.content.tables import comments, notes
+from momo.core import Momo
+
+
+def collect(momo: Momo) -> tuple[list[Post], list[PublicPost]]:
+    with momo.db.read() as conn:
+        sealed = {
+            ("note", r.id): bytes(r.sealed_author)
+            for r in conn.execute(select(notes.c.id, notes.c.sealed_author))
+        }
+        sealed |= {
+            ("comment", r.id): bytes(r.sealed_author)
+            for r in conn.execute(select(comments.c.id, comments.c.sealed_author))
+        }
+    labels: dict[str, str] = {}
+
+    def label(kind: str, item_id: str) -> str:
+        account = momo.sealer.open(sealed[(kind, item_id)], kind, item_id)
+        return labels.setdefault(account, f"a{len(labels)}")
+
+    posts: list[Post] = []
+    views: list[PublicPost] = []
+    for note in public_notes(momo.db, momo.notes, momo.time):
+        topic = note.topics[0] if note.topics else "none"
+        stamp = datetime.strptime(note.time, "%Y-%m-%dT%H:%MZ").timestamp()
+        posts.append(Post(note.id, label("note", note.id), f"{note.title}\n{note.body}"))
+        views.append(PublicPost(None, (note.id, "OP"), topic, stamp, None, None))
+        for top in note.comments:
+            for comment in [top, *top.replies]:
+                if comment.removed:
+                    continue
+                moment = datetime.strptime(comment.time, "%Y-%m-%dT%H:%MZ").timestamp()
+                posts.append(Post(comment.id, label("comment", comment.id), comment.body))
+                views.append(PublicPost(None, (note.id, comment.voice), topic, moment, None, None))
+    kept = usable(posts)
+    keep_ids = {post.id for post in kept}
+    return kept, [view for post, view in zip(posts, views, strict=True) if post.id in keep_ids]
