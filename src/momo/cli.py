@@ -98,19 +98,26 @@ def demo(
 def export(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write into")],
     public: Annotated[bool, typer.Option("--public", help="What anonymous visitors see")] = False,
+    research: Annotated[
+        bool, typer.Option("--research", help="Masked dataset with voices, dates, dictionary")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Export data as JSON Lines."""
-    from momo.content.export import write_public
+    from momo.content.export import write_public, write_research
     from momo.core import Momo
 
-    if not public:
-        console.print("[red]choose what to export: --public[/red]")
+    if public == research:
+        console.print("[red]choose one kind of export: --public or --research[/red]")
         raise typer.Exit(2)
     momo = Momo(_settings(data_dir))
     momo.migrate()
-    count = write_public(momo.db, momo.notes, momo.time, out_dir)
-    console.print(f"wrote {count} notes to {out_dir / 'notes.jsonl'}")
+    if public:
+        count = write_public(momo.db, momo.notes, momo.time, out_dir)
+        console.print(f"wrote {count} notes to {out_dir / 'notes.jsonl'}")
+        return
+    notes, comments = write_research(momo.db, momo.notes, momo.time, out_dir)
+    console.print(f"wrote {notes} notes and {comments} comments, masked, to {out_dir}")
 
 
 @privacy_app.command("scan")

@@ -6,9 +6,12 @@ so they always agree on storage, secrets and policy.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from momo.config import Settings
+
+if TYPE_CHECKING:
+    from momo.audit.views import Exposure
 from momo.content.comments import CommentService
 from momo.content.media import MediaStore
 from momo.content.notes import NoteService
@@ -117,6 +120,15 @@ class Momo:
             )
         except ImageRejected as error:
             raise InvalidInput(str(error), field="images") from error
+
+    def style_exposure(self, viewer: Viewer, draft: str) -> Exposure:
+        """How recognisable a draft is; computed in memory and forgotten."""
+        from momo.audit.exposure import exposure  # scikit-learn loads only when asked
+
+        index = self.accounts.read_vault(viewer)
+        own = self.notes.own_texts(viewer)
+        community = self.notes.community_sample(exclude=index.notes + index.comments)
+        return exposure(draft, own, community)
 
     def delete_account(self, viewer: Viewer, *, keep_notes: bool) -> None:
         """Delete an account; its notes and comments stay (still anonymous) or go with it."""

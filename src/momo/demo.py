@@ -201,12 +201,16 @@ def seed(
             note_ids.append(note_id)
             counts.notes += 1
             thread: list[str] = []
+            posted_at = clock.now
             for _ in range(int(rng.expovariate(1 / 4))):
+                # Replies trickle in over the following hours, as in a real thread.
+                clock.now += rng.uniform(120, 2400)
                 speaker = rng.choice(people)
                 reply_to = rng.choice(thread) if thread and rng.random() < 0.3 else None
                 text = rng.choice(REPLIES if reply_to else COMMENTS)
                 thread.append(momo.comments.add(speaker, note_id, text, reply_to).id)
                 counts.comments += 1
+            clock.now = posted_at
             popularity = rng.paretovariate(1.6)
             for liker in rng.sample(people, min(len(people), int(popularity * 3))):
                 momo.reactions.set_note_reaction(liker, "like", note_id, True)

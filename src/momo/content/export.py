@@ -40,3 +40,112 @@ def write_public(db: Database, note_service: NoteService, time: CoarseTime, out_
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+DATA_DICTIONARY = """# Momo research export: data dictionary
+
+Written by `momo export --research`. Everything here is what an anonymous visitor
+could see, with personal data masked by Momo's privacy scanner. There is no
+account data: no account ids, keys, sessions, vaults, sealed references, or
+anything that links one thread's voices to another's.
+
+## notes.jsonl (one note per line)
+| field | type | meaning |
+| --- | --- | --- |
+| note_id | string | random public id of the note (the thread) |
+| date | string | UTC date of publication, `YYYY-MM-DD` (times are coarsened to the day) |
+| title | string | title, personal data masked |
+| body | string | body, personal data masked |
+| topics | list of strings | #topics in the body |
+| images | integer | number of images (the images are not exported) |
+| like_count, collect_count, comment_count | integer | public counters |
+| edited | boolean | whether the author edited it |
+
+## comments.jsonl (one comment or reply per line)
+| field | type | meaning |
+| --- | --- | --- |
+| comment_id | string | random public id |
+| note_id | string | the thread it belongs to |
+| date | string | UTC date, `YYYY-MM-DD` |
+| voice | string | the speaker's per-thread voice: `OP` (the note's author) or `Momo N`. Voices are comparable only inside one thread: `Momo 1` in two threads are unrelated |
+| parent_id | string or null | the top-level comment a reply belongs to |
+| reply_to_voice | string or null | the voice a reply answers |
+| body | string | text, personal data masked; empty when removed |
+| removed | boolean | removed by its author or by moderation |
+| like_count | integer | public counter |
+
+## Masking
+Spans the privacy scanner finds are replaced by their kind in brackets, e.g.
+`[PHONE]`, `[EMAIL]`, `[CN_ID]`, `[BANK_CARD]`, `[QQ]`, `[WECHAT]`, `[PLATE]`,
+`[ADDRESS]`, `[IP_ADDRESS]`, `[AFFILIATION]`.
+
+## What this data cannot tell you
+Who wrote what across threads. Writing style may still link posts; please do not
+try to re-identify people, and follow your ethics board's rules.
+"""
+
+
+def mask(text: str) -> str:
+    from momo.privacy.pii import scan
+
+    out, last = [], 0
+    for finding in scan(text):
+        out.append(text[last : finding.start])
+        out.append(f"[{finding.kind.upper()}]")
+        last = finding.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def write_research(
+    db: Database, note_service: NoteService, time: CoarseTime, out_dir: Path
+) -> tuple[int, int]:
+    """The dataset for digital ethnographers: public content, masked, with voices and dates."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    note_count = comment_count = 0
+    with (
+        (out_dir / "notes.jsonl").open("w", encoding="utf-8") as notes_file,
+        (out_dir / "comments.jsonl").open("w", encoding="utf-8") as comments_file,
+    ):
+        for view in public_notes(db, note_service, time):
+            notes_file.write(
+                json.dumps(
+                    {
+                        "note_id": view.id,
+                        "date": view.time[:10],
+                        "title": mask(view.title),
+                        "body": mask(view.body),
+                        "topics": view.topics,
+                        "images": len(view.images),
+                        "like_count": view.like_count,
+                        "collect_count": view.collect_count,
+                        "comment_count": view.comment_count,
+                        "edited": view.edited,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+            note_count += 1
+            for top in view.comments:
+                for comment in [top, *top.replies]:
+                    comments_file.write(
+                        json.dumps(
+                            {
+                                "comment_id": comment.id,
+                                "note_id": view.id,
+                                "date": comment.time[:10],
+                                "voice": comment.voice,
+                                "parent_id": comment.parent_id,
+                                "reply_to_voice": comment.reply_to_voice,
+                                "body": mask(comment.body),
+                                "removed": comment.removed,
+                                "like_count": comment.like_count,
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
+                    comment_count += 1
+    (out_dir / "DATA_DICTIONARY.md").write_text(DATA_DICTIONARY, encoding="utf-8")
+    return note_count, comment_count

@@ -316,6 +316,47 @@ class NoteService:
             else voices.voice_label(number, self._persona.name, locale),
         )
 
+    def own_texts(self, viewer: Viewer, limit: int = 200) -> list[str]:
+        """The person's own notes and comments, found through their vault."""
+        index = self._accounts.read_vault(viewer)
+        with self._db.read() as conn:
+            texts = [
+                f"{row.title}\n{row.body}"
+                for row in conn.execute(
+                    select(notes.c.title, notes.c.body).where(notes.c.id.in_(index.notes[-limit:]))
+                )
+            ]
+            texts += list(
+                conn.scalars(
+                    select(comments.c.body).where(
+                        comments.c.id.in_(index.comments[-limit:]), comments.c.status == "visible"
+                    )
+                )
+            )
+        return texts
+
+    def community_sample(self, exclude: list[str], limit: int = 300) -> list[str]:
+        """Recent public notes and comments by anyone, as a reference for style."""
+        with self._db.read() as conn:
+            texts = [
+                f"{row.title}\n{row.body}"
+                for row in conn.execute(
+                    select(notes.c.title, notes.c.body)
+                    .where(notes.c.status == "visible", notes.c.id.not_in(exclude))
+                    .order_by(notes.c.created_bucket.desc())
+                    .limit(limit // 2)
+                )
+            ]
+            texts += list(
+                conn.scalars(
+                    select(comments.c.body)
+                    .where(comments.c.status == "visible", comments.c.id.not_in(exclude))
+                    .order_by(comments.c.created_bucket.desc())
+                    .limit(limit // 2)
+                )
+            )
+        return texts
+
     def mine(self, viewer: Viewer, locale: str) -> list[MyNote]:
         ids = self._accounts.read_vault(viewer).notes
         if not ids:

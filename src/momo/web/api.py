@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
+from momo.audit.views import Exposure
 from momo.content.views import FeedPage, MyNote, NoteView
 from momo.identity.persona import Persona
 from momo.identity.voices import voice_label
@@ -166,6 +167,16 @@ def finding_views(text: str, locale: str) -> list[FindingView]:
         FindingView(**finding.as_dict(), explanation=pii.explain(finding.kind, locale))
         for finding in pii.scan(text)
     ]
+
+
+class StyleRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+@router.post("/style/exposure", response_model=Exposure)
+def style_exposure(body: StyleRequest, momo: MomoDep, viewer: SignedInDep) -> Exposure:
+    """How distinctive a draft is against your own posts and the community. Not stored."""
+    return momo.style_exposure(viewer, body.text)
 
 
 @router.get("/persona", response_model=Persona)

@@ -300,6 +300,23 @@ async def compose(
     return back(f"/notes/{note_id}")
 
 
+@router.post("/compose/style", response_class=HTMLResponse)
+def compose_style(
+    request: Request,
+    momo: MomoDep,
+    viewer: SignedInDep,
+    title: Annotated[str, Form(max_length=1000)] = "",
+    body: Annotated[str, Form(max_length=50_000)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The no-JavaScript path of the style check: the draft comes back with the answer."""
+    check_csrf(momo, viewer, csrf)
+    style = momo.style_exposure(viewer, f"{title}\n{body}") if (title + body).strip() else None
+    return page(
+        request, "compose.html", title=title, body=body, editing=None, warnings={}, style=style
+    )
+
+
 @router.get("/notes/{note_id}/edit", response_class=HTMLResponse)
 def edit_form(
     request: Request, note_id: str, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep

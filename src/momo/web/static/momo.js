@@ -132,3 +132,24 @@ document.querySelectorAll("form[data-pow]").forEach((form) => {
     step();
   });
 });
+
+// The style check, in place, without leaving the composer.
+document.querySelectorAll("[data-style-check]").forEach((button) => {
+  button.addEventListener("click", async (event) => {
+    const form = button.closest("form");
+    const box = form.querySelector(".style-live");
+    const text = Array.from(form.querySelectorAll("input[name=title], textarea[name=body]")).map((f) => f.value).join("\n");
+    if (!text.trim() || !box) return;
+    event.preventDefault();
+    try {
+      const response = await fetch("/api/style/exposure", {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }),
+      });
+      if (!response.ok) { form.requestSubmit(button); return; }
+      const result = await response.json();
+      box.innerHTML = `<section class="style-result"><h2>${escapeHtml(button.textContent)}</h2>` +
+        `<p><b>${escapeHtml(result.level)}</b>${result.score === null ? "" : ` (${Math.round(result.score * 100)}%)`}</p><ul>` +
+        result.markers.map((m) => `<li><b>${escapeHtml(m.text)}</b> · ${escapeHtml(m.explanation)}</li>`).join("") + "</ul></section>";
+    } catch (_) { form.requestSubmit(button); }
+  });
+});

@@ -1,0 +1,97 @@
+"""The corpus audit on real multi-author text (small samples of the shared corpora)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from momo.audit.corpus import CorpusError, load
+from momo.audit.run import audit
+from momo.audit.stylometry import BASELINE
+from momo.cli import app
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def mail_result():  # type: ignore[no-untyped-def]
+    return audit(load(DATA / "mail-ham-a-sample.jsonl"))
+
+
+def test_regimes_rank_as_the_study_claims(mail_result) -> None:  # type: ignore[no-untyped-def]
+    scores = mail_result.scores
+    assert scores["profile"]["identifier"].top1.value == 1.0
+    assert scores["momo-xhs"]["identifier"].top1.value == 1.0
+    momo = scores["momo"]
+    assert momo["identifier"].top1.value < 0.3, "nothing identifies a Momo post directly"
+    assert momo["region"].auc.value == pytest.approx(0.5, abs=0.05)
+    assert momo["image"].auc.value == pytest.approx(0.5, abs=0.05)
+    assert scores["momo-xhs"]["image"].top1.value > momo["image"].top1.value
+    assert momo["all channels"].top1.value <= scores["momo-xhs"]["all channels"].top1.value
+    # Style is the channel Momo cannot hide: well above chance.
+    assert momo["style"].top1.value > 3 * momo["style"].chance_top1
+
+
+def test_stylometric_attacker_meets_the_baseline(mail_result) -> None:  # type: ignore[no-untyped-def]
+    accuracy = mail_result.style_accuracy
+    assert BASELINE in accuracy
+    assert accuracy[mail_result.style_attacker] >= accuracy[BASELINE]
+    assert mail_result.scores["momo"]["style"].top1.value == pytest.approx(
+        accuracy[mail_result.style_attacker], abs=1e-9
+    )
+
+
+def test_chinese_verse_runs_too() -> None:
+    result = audit(load(DATA / "tang-shi-sample.jsonl"), folds=3)
+    assert result.authors == 8 and result.folds == 3
+    assert 0 <= result.scores["momo"]["style"].top1.value <= 1
+
+
+def test_cli_writes_json_and_a_self_contained_html_report(tmp_path: Path) -> None:
+    out_json, out_html = tmp_path / "audit.json", tmp_path / "audit.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "audit",
+            "corpus",
+            str(DATA / "mail-ham-a-sample.jsonl"),
+            "--json",
+            str(out_json),
+            "--html",
+            str(out_html),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out_json.read_text())
+    assert set(payload["regimes"]) == {"profile", "momo-xhs", "momo"}
+    assert "all channels" in payload["regimes"]["momo"]
+    assert payload["summary"].startswith("On this platform, an attacker")
+    page = out_html.read_text()
+    assert "<svg" in page and "http://" not in page and "https://" not in page
+    assert "chance" in page and payload["summary"].split(",")[0] in page
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json\n", "not valid"),
+        (b'{"author": "a", "text": 5}\n', "text"),
+        (b'{"author": "a", "text": "x"}\n{"author": "a", "text": "y"}\n', "two authors"),
+        (b"\xff\xfe\n", "not valid"),
+    ],
+)
+def test_bad_corpora_get_clear_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(CorpusError, match=message):
+        load(path)
+    result = CliRunner().invoke(app, ["audit", "corpus", str(path)])
+    assert result.exit_code == 2 and message.split()[0] in result.output
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["audit", "corpus", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2 and "cannot read" in result.output
