@@ -21,7 +21,7 @@ Features = Callable[[PublicPost], list[Hashable]]
 SMOOTHING = 1.0
 # A seen exact key (an account id, a pseudonym, a voice inside one thread) names its
 # author outright; only a key shared by several authors leaves doubt.
-EXACT_MATCH = 1e9
+EXACT_MATCH = 1e30
 
 
 def _naive_bayes(
@@ -113,7 +113,19 @@ def channel_posteriors(
     }
 
 
-def combine(posteriors: Sequence[NDArray[np.float64]]) -> NDArray[np.float64]:
-    """All channels at once: independent evidence multiplies."""
-    log_post = sum(np.log(np.clip(p, 1e-300, 1.0)) for p in posteriors)
-    return _normalise(np.asarray(log_post))
+# No single soft channel may veto an author outright (an over-confident style
+# model would otherwise overrule an exact account-id match): floor each at 1e-4.
+FUSION_FLOOR = 1e-4
+
+
+def combine(
+    soft: Sequence[NDArray[np.float64]], hard: Sequence[NDArray[np.float64]] = ()
+) -> NDArray[np.float64]:
+    """All channels at once: independent evidence multiplies. ``hard`` channels
+    (exact identifiers) keep their full weight; soft ones are floored."""
+    log_post = np.zeros_like(soft[0])
+    for p in soft:
+        log_post += np.log(np.clip(p, FUSION_FLOOR, 1.0))
+    for p in hard:
+        log_post += np.log(np.clip(p, 1e-300, 1.0))
+    return _normalise(log_post)

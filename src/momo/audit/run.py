@@ -68,7 +68,9 @@ def _attack_views(
     posteriors = attacks.channel_posteriors(views, truth, split, classes)
     posteriors["style"] = style_posterior
     channels = {name: score(posteriors[name], truth, seed=seed) for name in CHANNELS}
-    channels["all channels"] = score(attacks.combine(list(posteriors.values())), truth, seed=seed)
+    soft = [p for name, p in posteriors.items() if name != "identifier"]
+    combined = attacks.combine(soft, hard=[posteriors["identifier"]])
+    channels["all channels"] = score(combined, truth, seed=seed)
     return channels
 
 

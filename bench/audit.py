@@ -1,0 +1,61 @@
+"""The anonymity audit as a benchmark: headline figures per corpus, and its speed.
+
+    .venv/bin/python bench/audit.py [CORPUS.jsonl ...]
+
+Without arguments it uses the shared corpora beside the project (../shared/corpora),
+and a 2,000-text corpus made of both, which is the size the speed target is set for
+(all channels and regimes in under 60 s on 2 cores).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from momo.audit.corpus import Post, load  # noqa: E402
+from momo.audit.run import audit  # noqa: E402
+from momo.audit.stylometry import BASELINE  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "corpora"
+
+
+def headline(name: str, posts: list[Post]) -> float:
+    started = time.perf_counter()
+    result = audit(posts)
+    elapsed = time.perf_counter() - started
+    print(f"\n{name}: {result.posts} texts, {result.authors} authors, {elapsed:.1f} s")
+    print(
+        f"  style attacker: {result.style_attacker} {100 * result.style_accuracy[result.style_attacker]:.1f}% "
+        f"(baseline {100 * result.style_accuracy[BASELINE]:.1f}%)"
+    )
+    print(
+        f"  {'regime':<10}{'identifier':>11}{'voice':>8}{'timing':>8}{'region':>8}{'image':>8}"
+        f"{'style':>8}{'all':>8}   top-1 %, chance {100 / result.authors:.1f}%"
+    )
+    for regime, channels in result.scores.items():
+        cells = "".join(
+            f"{100 * channels[c].top1.value:>8.1f}"
+            for c in ("voice", "timing", "region", "image", "style", "all channels")
+        )
+        print(f"  {regime:<10}{100 * channels['identifier'].top1.value:>11.1f}{cells}")
+    return elapsed
+
+
+def main() -> None:
+    paths = [Path(arg) for arg in sys.argv[1:]] or sorted(SHARED.glob("*.jsonl"))
+    if not paths:
+        sys.exit("no corpus given and no shared corpora found")
+    corpora = {path.name: load(path) for path in paths}
+    for name, posts in corpora.items():
+        headline(name, posts)
+    merged = [post for posts in corpora.values() for post in posts][:2000]
+    elapsed = headline(f"speed check: first 2,000 texts of {' + '.join(corpora)}", merged)
+    print(f"\n2,000-text audit: {elapsed:.1f} s of a 60 s budget ({elapsed / 60:.2f} of it)")
+
+
+if __name__ == "__main__":
+    main()
