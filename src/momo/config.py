@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     )
     surge_slow_mode_seconds: int = Field(default=120, ge=0)
     report_surge_min: int = Field(default=5, ge=2, description="Reporters in a window that damp.")
+    surge_reply_likes: int = Field(
+        default=15, ge=2, description="Distinct people liking a thread's replies in a window."
+    )
 
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Addresses whose X-Forwarded-For header is believed."

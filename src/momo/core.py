@@ -59,7 +59,7 @@ class Momo:
 
         self.policy = PostingPolicy(self.limiter, self.time)
         self.accounts = AccountService(self.db, self.keys, settings, clock)
-        self.surge = SurgeDetector(settings, self.time)
+        self.surge = SurgeDetector(settings, self.time, self.limiter)
         self.invites = InviteService(self.db, self.limiter, self.time)
         self.registration = Registration(
             self.accounts,
@@ -91,7 +91,12 @@ class Momo:
             self.surge.after_comment,
         )
         self.reactions = ReactionService(
-            self.db, self.keys, self.accounts, self.policy, self.feed_cache.invalidate
+            self.db,
+            self.keys,
+            self.accounts,
+            self.policy,
+            self.feed_cache.invalidate,
+            self.surge.after_reply_like,
         )
         self.feeds = FeedService(self.db, self.time, self.feed_cache)
 

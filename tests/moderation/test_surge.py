@@ -89,3 +89,19 @@ def test_a_report_surge_damps_the_thread(momo: Momo, clock) -> None:  # type: ig
     assert not _damped(momo, note_id)
     momo.reports.report(reporters[4], "note", note_id, "misinformation")
     assert _damped(momo, note_id)
+
+
+def test_likes_piling_onto_replies_damp_the_thread(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    op, replier, *crowd = _people(momo, 2 + momo.settings.surge_reply_likes)
+    note_id = momo.notes.create(op, "thread", "")
+    top = momo.comments.add(replier, note_id, "a fair point")
+    jab = momo.comments.add(replier, note_id, "and another", reply_to=top.id)
+    # Likes on a top-level comment are ordinary approval, not a pile-on.
+    for person in crowd:
+        momo.reactions.like_comment(person, top.id, True)
+    assert not _damped(momo, note_id)
+    for person in crowd[:-1]:
+        momo.reactions.like_comment(person, jab.id, True)
+    assert not _damped(momo, note_id)
+    momo.reactions.like_comment(crowd[-1], jab.id, True)
+    assert _damped(momo, note_id)

@@ -33,7 +33,9 @@ class ReactionService:
         accounts: AccountService,
         policy: PostingPolicy,
         changed: Callable[[], None] = lambda: None,
+        after_reply_like: Callable[[Connection, str, str], bool] = lambda *_: False,
     ) -> None:
+        self._after_reply_like = after_reply_like  # pile-on detection, owned by moderation
         self._policy = policy
         self._changed = changed
         self._db = db
@@ -93,6 +95,7 @@ class ReactionService:
                     .where(comments.c.id == comment_id)
                     .values(like_count=comments.c.like_count + 1)
                 )
+                self._after_reply_like(conn, comment_id, viewer.account_id)
             elif exists and not on:
                 conn.execute(
                     delete(reactions).where(

@@ -1,7 +1,8 @@
 """Pile-on damping.
 
 A surge is many distinct voices piling onto one note or one comment within a
-short window, well above that thread's own baseline. A busy thread that has
+short window, well above that thread's own baseline: replies, reports, or likes
+on replies. A busy thread that has
 always been busy is not a surge; a quiet thread that suddenly draws a crowd is.
 When one is found the thread is damped: slow mode turns on, new replies are
 collapsed behind "show more", the note leaves Discover, the composer shows a
@@ -20,6 +21,7 @@ from momo.content.tables import comments, notes
 from momo.moderation.rules import SURGE
 from momo.moderation.tables import actions, reports
 from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.ratelimit import RateLimiter
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,10 @@ class Activity:
 
 
 class SurgeDetector:
-    def __init__(self, settings: Settings, time: CoarseTime) -> None:
+    def __init__(self, settings: Settings, time: CoarseTime, limiter: RateLimiter) -> None:
         self._settings = settings
         self._time = time
+        self._limiter = limiter
 
     @property
     def window(self) -> int:
@@ -81,6 +84,20 @@ class SurgeDetector:
         if surging:
             target = ("comment", parent_id) if parent_id else ("note", note_id)
             return self.damp(conn, note_id, *target)
+        return False
+
+    def after_reply_like(self, conn: Connection, comment_id: str, account_id: str) -> bool:
+        """Likes piling onto the replies of one thread. Likes carry no stored time, so
+        they are counted as distinct likers per window in the rotating, never-persisted
+        counters of the rate limiter (memory, or Redis with a TTL)."""
+        row = conn.execute(
+            select(comments.c.note_id, comments.c.parent_id).where(comments.c.id == comment_id)
+        ).first()
+        if row is None or row.parent_id is None:
+            return False  # only likes on replies count: the cheering of a pile-on
+        count = self._limiter.count_distinct(f"reply-likes:{row.note_id}", account_id, self.window)
+        if count is not None and count >= self._settings.surge_reply_likes:
+            return self.damp(conn, row.note_id, "comment", row.parent_id)
         return False
 
     def after_report(

@@ -121,6 +121,15 @@ class RateLimiter:
     def first_time(self, token: str, ttl: int) -> bool:
         return self._store.first_time(hashlib.sha256(token.encode()).hexdigest(), ttl)
 
+    def count_distinct(self, scope: str, subject: str, window_seconds: int) -> int | None:
+        """Count distinct subjects in ``scope`` this window. Returns the new count when
+        ``subject`` is new in this window, None when it was already counted."""
+        window = int(self._clock()) // window_seconds
+        marker = f"{scope}\0{self.subject_hash(scope, subject)}\0{window}"
+        if not self.first_time(marker, window_seconds + 1):
+            return None
+        return self._store.increment(f"distinct:{scope}:{window}", window_seconds + 1)
+
     def enforce(self, scope: str, subject: str, limit: int, window_seconds: int) -> None:
         decision = self.check(scope, subject, limit, window_seconds)
         if not decision.allowed:
