@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from momo.config import Settings
 from momo.core import Momo
+from momo.identity.accounts import Viewer
 from momo.identity.proof_of_work import solve
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
@@ -145,3 +146,14 @@ def png_bytes(size: tuple[int, int] = (32, 32), mode: str = "RGBA") -> bytes:
         out, format="PNG"
     )
     return out.getvalue()
+
+
+def viewers(momo: Momo, count: int, *, probation: bool = False) -> list[Viewer]:
+    """Signed-in people straight through the domain, for tests below the web layer."""
+    people = []
+    for _ in range(count):
+        created = momo.accounts.create(probation=probation)
+        viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
+        assert viewer is not None
+        people.append(viewer)
+    return people

@@ -6,21 +6,11 @@ import pytest
 
 from momo.core import Momo
 from momo.errors import InvalidInput, NotFound
-from momo.identity.accounts import Viewer
-
-
-def _people(momo: Momo, count: int) -> list[Viewer]:
-    people = []
-    for _ in range(count):
-        created = momo.accounts.create(probation=False)
-        viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
-        assert viewer is not None
-        people.append(viewer)
-    return people
+from tests.conftest import viewers
 
 
 def test_latest_pages_cover_everything_once(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    (author,) = _people(momo, 1)
+    (author,) = viewers(momo, 1)
     ids = set()
     for i in range(45):
         clock.advance(200)  # stays under the hourly posting limit
@@ -37,7 +27,7 @@ def test_latest_pages_cover_everything_once(momo: Momo, clock) -> None:  # type:
 
 
 def test_discover_ranks_engagement_and_is_the_same_for_everyone(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    people = _people(momo, 6)
+    people = viewers(momo, 6)
     quiet = momo.notes.create(people[0], "quiet", "")
     loud = momo.notes.create(people[0], "loud", "")
     for person in people:
@@ -51,7 +41,7 @@ def test_discover_ranks_engagement_and_is_the_same_for_everyone(momo: Momo, cloc
 
 
 def test_search_chinese_substrings_and_english_words(momo: Momo) -> None:
-    (author,) = _people(momo, 1)
+    (author,) = viewers(momo, 1)
     hit = momo.notes.create(author, "成都火锅推荐", "Spicy hotpot near Chunxi Road")
     miss = momo.notes.create(author, "都成了", "nothing here")
 
@@ -71,7 +61,7 @@ def test_search_chinese_substrings_and_english_words(momo: Momo) -> None:
 
 
 def test_topics_and_unknown_topics(momo: Momo) -> None:
-    (author,) = _people(momo, 1)
+    (author,) = viewers(momo, 1)
     tagged = momo.notes.create(author, "t", "今天 #旅行# 和 #Coffee")
     assert [c.id for c in momo.feeds.topic("旅行", None, "en").items] == [tagged]
     assert [c.id for c in momo.feeds.topic("coffee", None, "en").items] == [tagged]
@@ -80,7 +70,7 @@ def test_topics_and_unknown_topics(momo: Momo) -> None:
 
 
 def test_cache_never_serves_a_stale_first_page_after_a_write(momo: Momo) -> None:
-    (author,) = _people(momo, 1)
+    (author,) = viewers(momo, 1)
     first = momo.notes.create(author, "first", "")
     assert [c.id for c in momo.feeds.feed("latest", None, "en").items] == [first]
     second = momo.notes.create(author, "second", "")
@@ -88,7 +78,7 @@ def test_cache_never_serves_a_stale_first_page_after_a_write(momo: Momo) -> None
 
 
 def test_jittered_notes_stay_hidden_until_their_time(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    (author,) = _people(momo, 1)
+    (author,) = viewers(momo, 1)
     momo.time.jitter = 3600
     hidden = [momo.notes.create(author, f"later {i}", "") for i in range(5)]
     momo.time.jitter = 0
@@ -101,7 +91,7 @@ def test_jittered_notes_stay_hidden_until_their_time(momo: Momo, clock) -> None:
 
 
 def test_order_inside_a_bucket_does_not_reveal_insertion_order(momo: Momo) -> None:
-    (author,) = _people(momo, 1)
+    (author,) = viewers(momo, 1)
     inserted = [momo.notes.create(author, f"same bucket {i}", "") for i in range(15)]
     shown = [card.id for card in momo.feeds.feed("latest", None, "en", limit=50).items]
     assert set(shown) == set(inserted)

@@ -6,18 +6,8 @@ from sqlalchemy import select
 
 from momo.content.tables import notes
 from momo.core import Momo
-from momo.identity.accounts import Viewer
 from momo.moderation.tables import actions
-
-
-def _people(momo: Momo, count: int) -> list[Viewer]:
-    out = []
-    for _ in range(count):
-        created = momo.accounts.create(probation=False)
-        viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
-        assert viewer is not None
-        out.append(viewer)
-    return out
+from tests.conftest import viewers
 
 
 def _damped(momo: Momo, note_id: str) -> bool:
@@ -26,7 +16,7 @@ def _damped(momo: Momo, note_id: str) -> bool:
 
 
 def test_a_sudden_crowd_is_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    op, *crowd = _people(momo, 14)
+    op, *crowd = viewers(momo, 14)
     note_id = momo.notes.create(op, "my opinion", "")
     clock.advance(6 * 3600)  # a quiet thread for six hours
     momo.comments.add(crowd[0], note_id, "interesting")
@@ -46,7 +36,7 @@ def test_a_sudden_crowd_is_damped(momo: Momo, clock) -> None:  # type: ignore[no
         c for c in momo.notes.page(note_id, None, "en").comments if c.id == late.id
     ).collapsed
     # the moderator queue is alerted
-    moderator = _people(momo, 1)[0]
+    moderator = viewers(momo, 1)[0]
     moderator = moderator.__class__(**{**moderator.__dict__, "role": "moderator"})
     queue = momo.moderation.queue(moderator)
     assert any(item.surge and item.note_id == note_id for item in queue)
@@ -55,7 +45,7 @@ def test_a_sudden_crowd_is_damped(momo: Momo, clock) -> None:  # type: ignore[no
 
 
 def test_a_pile_on_a_single_comment_is_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    op, target, *crowd = _people(momo, 12)
+    op, target, *crowd = viewers(momo, 12)
     note_id = momo.notes.create(op, "thread", "")
     # a steady, large conversation for hours keeps the thread baseline high
     for hour in range(6):
@@ -71,7 +61,7 @@ def test_a_pile_on_a_single_comment_is_damped(momo: Momo, clock) -> None:  # typ
 
 
 def test_a_busy_normal_thread_is_not_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    op, *regulars = _people(momo, 13)
+    op, *regulars = viewers(momo, 13)
     note_id = momo.notes.create(op, "daily chat", "")
     # twelve regulars talk all afternoon: many voices, but the rate never jumps
     for round_ in range(24):
@@ -82,7 +72,7 @@ def test_a_busy_normal_thread_is_not_damped(momo: Momo, clock) -> None:  # type:
 
 
 def test_a_report_surge_damps_the_thread(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    op, *reporters = _people(momo, 7)
+    op, *reporters = viewers(momo, 7)
     note_id = momo.notes.create(op, "controversial", "")
     for person in reporters[:4]:
         momo.reports.report(person, "note", note_id, "misinformation")
@@ -92,7 +82,7 @@ def test_a_report_surge_damps_the_thread(momo: Momo, clock) -> None:  # type: ig
 
 
 def test_likes_piling_onto_replies_damp_the_thread(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
-    op, replier, *crowd = _people(momo, 2 + momo.settings.surge_reply_likes)
+    op, replier, *crowd = viewers(momo, 2 + momo.settings.surge_reply_likes)
     note_id = momo.notes.create(op, "thread", "")
     top = momo.comments.add(replier, note_id, "a fair point")
     jab = momo.comments.add(replier, note_id, "and another", reply_to=top.id)

@@ -115,20 +115,25 @@ def back(url: str) -> RedirectResponse:
 
 
 # -- browsing ---------------------------------------------------------------
+def _feed_page(
+    request: Request, momo: MomoDep, kind: str, locale: str, cursor: str | None
+) -> Response:
+    feed = momo.feeds.feed(kind, cursor, locale)
+    return page(request, "feed.html", feed=feed, tab=kind, topics=momo.feeds.popular_topics())
+
+
 @router.get("/", response_class=HTMLResponse)
 def discover(
     request: Request, momo: MomoDep, locale: LocaleDep, cursor: str | None = None
 ) -> Response:
-    feed = momo.feeds.feed("discover", cursor, locale)
-    return page(request, "feed.html", feed=feed, tab="discover", topics=momo.feeds.popular_topics())
+    return _feed_page(request, momo, "discover", locale, cursor)
 
 
 @router.get("/latest", response_class=HTMLResponse)
 def latest(
     request: Request, momo: MomoDep, locale: LocaleDep, cursor: str | None = None
 ) -> Response:
-    feed = momo.feeds.feed("latest", cursor, locale)
-    return page(request, "feed.html", feed=feed, tab="latest", topics=momo.feeds.popular_topics())
+    return _feed_page(request, momo, "latest", locale, cursor)
 
 
 @router.get("/topics/{name}", response_class=HTMLResponse)
