@@ -53,6 +53,11 @@ def kinds(text: str) -> list[tuple[str, str]]:
             [("ip_address", "192.168.1.10"), ("ip_address", "2001:db8::1")],
         ),
         ("我在清华大学读研", [("affiliation", "清华大学")]),
+        ("电话/微信：18600001111", [("phone", "18600001111")]),
+        ("Q：12345678", [("qq", "12345678")]),
+        ("邮箱 bob＠qq.com", [("email", "bob＠qq.com")]),
+        ("成都市武侯区人民南路四段1号", [("address", "成都市武侯区人民南路四段1号")]),
+        ("河北省某某镇王家村3组15号", [("address", "河北省某某镇王家村3组15号")]),
         ("I work at Acme Corp", [("affiliation", "Acme Corp")]),
     ],
 )
@@ -79,6 +84,7 @@ def test_each_kind(text: str, expected: list[tuple[str, str]]) -> None:
         "ISBN 978-7-111-12345-6",
         "WeChat is great, 我在用微信聊天",
         "QQ音乐真好听",
+        "坐地铁10号线到人民路站，北京城3号线也行",
         "",
     ],
 )

@@ -267,7 +267,7 @@ def _cn_ids(text: str, starts: Starts) -> list[Finding]:
 
 # -- email -----------------------------------------------------------------------
 _EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@"
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})[@＠]"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}"
     r"(?![A-Za-z0-9-])"
 )
@@ -310,7 +310,7 @@ def _cards(text: str, starts: Starts) -> list[Finding]:
 
 # -- QQ and WeChat ------------------------------------------------------------------
 _QQ = re.compile(
-    r"(?:(?<![A-Za-z])[Qq]{2}(?![A-Za-z])|企鹅|扣扣|Q号)"
+    r"(?:(?<![A-Za-z])[Qq]{2}(?![A-Za-z])|企鹅|扣扣|[Qq]号|(?<![A-Za-z])[Qq](?=[ \t]*[:：]))"
     r"(?:[ \t]*(?:号码|号|群|账号|ID|id))?[ \t]*(?:是|为|:|：|-|=|is)?[ \t]*(?:[:：])?[ \t]*([1-9]\d{4,11})"
     + _NOT_DIGIT_AFTER
 )
@@ -324,7 +324,7 @@ _WECHAT = re.compile(
 )
 
 
-_QQ_HINT = re.compile(r"[Qq]{2}|企鹅|扣扣|Q号")
+_QQ_HINT = re.compile(r"[Qq]{2}|企鹅|扣扣|[Qq]号|[Qq][ \t]*[:：]")
 _WECHAT_HINT = re.compile(
     r"微信|威信|薇信|维信|[vV]信|[vVwW][xX]|[Ww]eixin|[Ww]e[Cc]hat|WECHAT|[加+➕][vV]|[vV][ \t]*[:：]"
 )
@@ -349,6 +349,9 @@ def _wechat(text: str) -> list[Finding]:
             and not match.group("sep")
             and not re.match(r"[\u4e00-\u9fff]", match.group())
         ):
+            continue
+        # "vx同号 138…": a mobile number given as a WeChat id is still a phone number.
+        if _CN_MOBILE.fullmatch(value) or _CN_MOBILE.fullmatch(re.sub(r"[ -]", "", value)):
             continue
         found.append(Finding(match.start("id"), match.end("id"), "wechat", value))
     return found
@@ -410,14 +413,23 @@ def _ips(text: str, starts: Starts) -> list[Finding]:
 _STOP = set("我你他她们的了住在于是到去从往把被给让这那址吗呢吧啊哦嗯啦")
 _NAME = r"[\u4e00-\u9fff]"
 _ROAD_SUFFIX = r"(?:大街|大道|胡同|路|街|道|巷|弄)"
-_NUMBER = r"(?:[东西南北中]段)?(?:\d{1,5}(?:-\d{1,5})?|[A-Za-z])(?:号楼|号院|号|座|栋|幢|弄)"
-_BUILDING = r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼|层|室|户|号)|[A-Za-z]座|[A-Za-z]\d{1,4}室?)"
+_NUMBER = (
+    r"(?:[东西南北中一二三四五六七八九十]段)?[甲乙丙丁]?"
+    r"(?:\d{1,5}(?:-\d{1,5})?|[A-Za-z])(?:号楼|号院|号(?![线店机位床车])|座|栋|幢|弄)"
+)
+# "号" not followed by 线/店/机…: "2号线" is a metro line, not a house number.
+_BUILDING = (
+    r"(?:\d{1,4}(?:号楼|栋|幢|座|单元|楼|层|室|户|号(?![线店机位床车])|组)"
+    r"|[A-Za-z]座|[A-Za-z]\d{1,4}室?)"
+)
 _ESTATE_SUFFIX = r"(?:小区|花园|公寓|大厦|广场|家园|新村|中心|苑|院|园|城|村)"
 _ESTATE = rf"(?:[A-Za-z0-9]{{0,12}}{_NAME}{{1,10}}{_ESTATE_SUFFIX})?"
 _ROOM = r"(?:\d{2,5}(?:室|房|号)?(?!\d))?"
 _POSTCODE = r"(?: ?\d{6}(?!\d))?"
 _ROAD_ANCHOR = re.compile(rf"{_ROAD_SUFFIX}(?={_NUMBER})")
-_ESTATE_ANCHOR = re.compile(rf"{_ESTATE_SUFFIX}(?=\d{{1,4}}(?:号楼|栋|幢|座|单元))")
+_ESTATE_ANCHOR = re.compile(
+    rf"{_ESTATE_SUFFIX}(?=\d{{1,4}}(?:号楼|栋|幢|座|单元|组|号(?![线店机位床车])))"
+)
 _AFTER_ROAD = re.compile(rf"{_NUMBER}{_ESTATE}(?:{_BUILDING}){{0,4}}{_ROOM}{_POSTCODE}")
 _AFTER_ESTATE = re.compile(rf"(?:{_BUILDING}){{1,4}}{_ROOM}")
 _MAX_NAME_RUN = 30
@@ -574,7 +586,7 @@ def scan(text: str) -> list[Finding]:
     for numeric in (_phones, _cn_ids, _cards, _ips):
         candidates.extend(numeric(text, starts))
     for detector in _TEXT_DETECTORS:
-        if detector is _emails and "@" not in text:
+        if detector is _emails and "@" not in text and "＠" not in text:
             continue
         candidates.extend(detector(text))
     candidates.sort(
