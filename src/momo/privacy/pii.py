@@ -247,7 +247,7 @@ def valid_cn_id(value: str) -> bool:
     return False
 
 
-_ID_WORDS = re.compile(r"(身份证|证件|身份号|ID\s*(?:card|number|no)|identity)", re.I)
+_ID_WORDS = re.compile(r"(身份证|证件|身份号|\bID\b|identity)", re.I)
 
 
 def _cn_ids(text: str, starts: Starts) -> list[Finding]:
