@@ -92,16 +92,24 @@ def settings(tmp_path: Path, database_template: str) -> Settings:
 
 @pytest.fixture
 def momo(settings: Settings, clock: FakeClock) -> Iterator[Momo]:
-    instance = Momo(settings, clock=clock)
     if PG_URL:
-        with instance.db.engine.begin() as conn:
-            names = ", ".join(table.name for table in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} CASCADE"))
+        # Empty the schema first: a database with accounts and no secrets file is
+        # refused at start, as it must be.
+        empty_postgres(str(settings.database_url))
+    instance = Momo(settings, clock=clock)
     if instance.redis is not None:
         instance.redis.flushdb()
     instance.migrate()
     yield instance
     instance.close()
+
+
+def empty_postgres(url: str) -> None:
+    db = Database(url)
+    with db.engine.begin() as conn:
+        names = ", ".join(table.name for table in metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    db.dispose()
 
 
 @pytest.fixture
@@ -157,3 +165,10 @@ def viewers(momo: Momo, count: int, *, probation: bool = False) -> list[Viewer]:
         assert viewer is not None
         people.append(viewer)
     return people
+
+
+def publish(momo: Momo) -> None:
+    """Let the current time buckets end and publish them (batched publication)."""
+    clock: FakeClock = momo.time.clock  # type: ignore[assignment]
+    clock.advance(momo.settings.time_granularity_seconds)
+    momo.publication.publish_due()

@@ -41,50 +41,39 @@ def test_export_needs_a_kind(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_admin_grant_and_revoke(tmp_path: Path) -> None:
+def test_admin_grant_and_revoke_read_the_key_from_stdin(tmp_path: Path) -> None:
     data = tmp_path / "data"
     momo = Momo(Settings(data_dir=data))
     momo.migrate()
     created = momo.accounts.create()
     momo.close()
+    key = created.account_key + "\n"
     granted = runner.invoke(
-        app,
-        [
-            "admin",
-            "grant",
-            "moderator",
-            "--account-key",
-            created.account_key,
-            "--data-dir",
-            str(data),
-        ],
+        app, ["admin", "grant", "moderator", "--data-dir", str(data)], input=key
     )
     assert granted.exit_code == 0, granted.output
+    assert created.account_key not in granted.output
     momo = Momo(Settings(data_dir=data))
     viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
     assert viewer is not None and viewer.is_moderator
     momo.close()
-    revoked = runner.invoke(
-        app, ["admin", "revoke", "--account-key", created.account_key, "--data-dir", str(data)]
-    )
+    revoked = runner.invoke(app, ["admin", "revoke", "--data-dir", str(data)], input=key)
     assert revoked.exit_code == 0
-    bad = runner.invoke(
-        app,
-        [
-            "admin",
-            "grant",
-            "overlord",
-            "--account-key",
-            created.account_key,
-            "--data-dir",
-            str(data),
-        ],
-    )
+    bad = runner.invoke(app, ["admin", "grant", "overlord", "--data-dir", str(data)], input=key)
     assert bad.exit_code == 1 and "role must be" in bad.output
     unknown = runner.invoke(
-        app, ["admin", "grant", "admin", "--account-key", "mo-0000", "--data-dir", str(data)]
+        app, ["admin", "grant", "admin", "--data-dir", str(data)], input="mo-0000\n"
     )
     assert unknown.exit_code == 1
+
+
+def test_the_account_key_is_never_an_argument(tmp_path: Path) -> None:
+    """argv lands in shell history and in every other user's process list."""
+    for command in (["admin", "grant", "moderator"], ["admin", "revoke"]):
+        result = runner.invoke(
+            app, [*command, "--account-key", "mo-0000", "--data-dir", str(tmp_path)]
+        )
+        assert result.exit_code == 2 and "No such option" in result.output
 
 
 def test_client_signup_solves_the_proof_of_work(tmp_path: Path) -> None:

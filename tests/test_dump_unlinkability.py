@@ -16,7 +16,7 @@ from momo.content.tables import comments, reactions
 from momo.core import Momo
 from momo.identity.tables import thread_voices
 from momo.storage.metadata import metadata
-from tests.conftest import jpeg_bytes
+from tests.conftest import jpeg_bytes, publish
 
 AUTHORS = 6
 NOTES_EACH = 3
@@ -40,13 +40,18 @@ def _seed(momo: Momo) -> dict[tuple[str, str], str]:
             note_id = momo.notes.create(viewer, f"note {author[:4]} {index}", body, [image])
             truth[("notes", note_id)] = author
             note_ids.append(note_id)
+    publish(momo)
+    liked = []
     for note_id in note_ids:
         for author, viewer in rng.sample(people, 4):
             comment = momo.comments.add(viewer, note_id, f"comment {rng.random()}")
             truth[("comments", comment.id)] = author
             momo.reactions.set_note_reaction(viewer, "like", note_id, True)
             momo.reactions.set_note_reaction(viewer, "collect", note_id, True)
-            momo.reactions.like_comment(viewer, comment.id, True)
+            liked.append((viewer, comment.id))
+    publish(momo)
+    for viewer, comment_id in liked:
+        momo.reactions.like_comment(viewer, comment_id, True)
     return truth
 
 

@@ -74,7 +74,7 @@ def test_a_writing_request_changes_no_row_of_the_account(momo: Momo, app: Any) -
         sign_up(person)
     threads = _threads(momo, 12)
     clock.advance(momo.settings.time_granularity_seconds)  # the threads are published
-    momo.content.publish_due()
+    momo.publication.publish_due()
     actions = {
         "note": lambda c, i: c.post("/api/notes", json={"title": f"t{i}", "body": f"b {i}"}),
         "comment": lambda c, i: c.post(
@@ -132,7 +132,7 @@ def _seed_interleaved(momo: Momo, people: list[Viewer]) -> dict[str, str]:
     threads = _threads(momo, 12) + _threads(momo, 12)
     clock: FakeClock = momo.time.clock  # type: ignore[assignment]
     clock.advance(momo.settings.time_granularity_seconds)
-    momo.content.publish_due()
+    momo.publication.publish_due()
     _checkpoint(momo)  # what the attacker reads starts here
     truth: dict[str, str] = {}
     steps = [(person, kind) for person in people for kind in ("note", "comment", "bookmark")]

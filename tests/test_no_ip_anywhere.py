@@ -11,7 +11,7 @@ from sqlalchemy import select
 from momo.identity.proof_of_work import solve
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
-from tests.conftest import PG_URL, jpeg_bytes
+from tests.conftest import PG_URL, empty_postgres, jpeg_bytes
 from tests.server import running_server
 
 MARKER = "127.0.0.77"
@@ -22,6 +22,7 @@ def test_marker_address_is_nowhere(tmp_path: Path, database_template: str) -> No
     env = {"MOMO_FEED_CACHE_SECONDS": "0"}
     if PG_URL:
         env["MOMO_DATABASE_URL"] = database_template
+        empty_postgres(database_template)
     with running_server(tmp_path, env, local_address=MARKER) as server:
         transport = httpx.HTTPTransport(local_address=MARKER)
         with httpx.Client(
@@ -55,7 +56,8 @@ def test_marker_address_is_nowhere(tmp_path: Path, database_template: str) -> No
     files = [p for p in server.data_dir.rglob("*") if p.is_file()]
     places: list[tuple[str, bytes]] = [(str(p), p.read_bytes()) for p in files]
     places += [("stdout", server.stdout.read_bytes()), ("stderr", server.stderr.read_bytes())]
-    assert any(name.endswith(".jpg") for name, _ in places), "the server should have written files"
+    assert any(name.endswith("secrets.json") for name, _ in places), "the server wrote files"
+    assert PG_URL or any(name.endswith("momo.sqlite3") for name, _ in places)
     if PG_URL:
         db = Database(database_template)
         with db.read() as conn:

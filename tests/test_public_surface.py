@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from momo.core import Momo
 from momo.identity.tables import accounts, thread_voices
-from tests.conftest import new_client, sign_up
+from tests.conftest import new_client, publish, sign_up
 
 EXACT_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}|\b1[6-9]\d{8}\b")
 
@@ -21,9 +21,11 @@ def test_public_surfaces_hide_ids_tags_and_exact_times(app, momo: Momo, clock) -
     sign_up(other)
     first = author.post("/api/notes", json={"title": "one", "body": "#topic a"}).json()["id"]
     second = author.post("/api/notes", json={"title": "two", "body": "#topic b"}).json()["id"]
+    publish(momo)
     for note_id in (first, second):
         other.post(f"/api/notes/{note_id}/comments", json={"body": "reply"})
         other.post(f"/api/notes/{note_id}/like")
+    publish(momo)
 
     with momo.db.read() as conn:
         secrets = [str(v) for v in conn.scalars(select(accounts.c.id))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from momo.config import Settings
 from momo.errors import MomoError
+
+if TYPE_CHECKING:
+    from momo.core import Momo
 
 app = typer.Typer(help="Momo: a community server where everyone is Momo.", no_args_is_help=True)
 admin_app = typer.Typer(help="Roles for moderators and admins.", no_args_is_help=True)
@@ -32,6 +35,20 @@ def _settings(data_dir: Path | None) -> Settings:
     return settings
 
 
+def _open(data_dir: Path | None) -> Momo:
+    """The Momo object, migrated; a missing or unsafe secrets file is a clear error."""
+    from momo.core import Momo
+    from momo.keyring import SecretsFileError
+
+    try:
+        momo = Momo(_settings(data_dir))
+    except SecretsFileError as error:
+        Console(stderr=True).print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    momo.migrate()
+    return momo
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -41,11 +58,9 @@ def serve(
     """Apply migrations and run the web server."""
     import uvicorn
 
-    from momo.core import Momo
     from momo.web.app import create_app
 
-    momo = Momo(_settings(data_dir))
-    momo.migrate()
+    momo = _open(data_dir)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     console.print(f"Momo is listening on http://{host}:{port} (data in {momo.settings.data_dir})")
     # No access log and no proxy-header rewriting: the client address must not
@@ -64,10 +79,22 @@ def serve(
 @app.command()
 def migrate(data_dir: DataDir = None) -> None:
     """Bring the database schema up to date."""
-    from momo.core import Momo
-
-    Momo(_settings(data_dir)).migrate()
+    _open(data_dir).close()
     console.print("schema is up to date")
+
+
+@app.command()
+def maintenance(data_dir: DataDir = None) -> None:
+    """Rewrite the database so it keeps no order of writing (locks every table briefly)."""
+    from momo.storage.maintenance import rewrite_in_key_order
+
+    momo = _open(data_dir)
+    try:
+        with console.status("rewriting every table in random-key order"):
+            rows = rewrite_in_key_order(momo.db)
+    finally:
+        momo.close()
+    console.print(f"rewrote {rows} rows; no insertion order, row versions or WAL remain")
 
 
 @app.command()
@@ -105,13 +132,11 @@ def export(
 ) -> None:
     """Export data as JSON Lines."""
     from momo.content.export import write_public, write_research
-    from momo.core import Momo
 
     if public == research:
         console.print("[red]choose one kind of export: --public or --research[/red]")
         raise typer.Exit(2)
-    momo = Momo(_settings(data_dir))
-    momo.migrate()
+    momo = _open(data_dir)
     if public:
         count = write_public(momo.db, momo.notes, momo.time, out_dir)
         console.print(f"wrote {count} notes to {out_dir / 'notes.jsonl'}")
@@ -195,13 +220,11 @@ def audit_instance(
     from momo.audit.live import collect
     from momo.audit.report import print_tables, write_json
     from momo.audit.run import audit_public
-    from momo.core import Momo
 
-    momo = Momo(_settings(data_dir))
-    momo.migrate()
+    momo = _open(data_dir)
     with console.status("reading the public export and opening seals in memory"):
         try:
-            posts, views = collect(momo)
+            posts, views = collect(momo.db, momo.notes, momo.sealer, momo.time)
         except CorpusError as error:
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from error
@@ -249,30 +272,36 @@ def client_signup(
 @admin_app.command("grant")
 def grant(
     role: Annotated[str, typer.Argument(help="moderator or admin")],
-    account_key: Annotated[str, typer.Option("--account-key", help="The account's key")],
     data_dir: DataDir = None,
 ) -> None:
-    """Make an account a moderator or admin."""
-    _set_role(role, account_key, data_dir)
+    """Make an account a moderator or admin. The account key is read from standard
+    input or a hidden prompt, never from the command line (which shell history and
+    the process list keep)."""
+    _set_role(role, _read_key(), data_dir)
 
 
 @admin_app.command("revoke")
-def revoke(
-    account_key: Annotated[str, typer.Option("--account-key", help="The account's key")],
-    data_dir: DataDir = None,
-) -> None:
-    """Return an account to an ordinary member."""
-    _set_role("member", account_key, data_dir)
+def revoke(data_dir: DataDir = None) -> None:
+    """Return an account to an ordinary member (key from standard input or a prompt)."""
+    _set_role("member", _read_key(), data_dir)
+
+
+def _read_key() -> str:
+    import sys
+
+    if sys.stdin.isatty():
+        key: str = typer.prompt("account key", hide_input=True)
+        return key.strip()
+    return sys.stdin.readline().strip()
 
 
 def _set_role(role: str, account_key: str, data_dir: Path | None) -> None:
-    from momo.core import Momo
-
-    momo = Momo(_settings(data_dir))
-    momo.migrate()
+    momo = _open(data_dir)
     try:
         momo.accounts.set_role(account_key, role)
     except MomoError as error:
         console.print(f"[red]{error.message}[/red]")
         raise typer.Exit(1) from error
+    finally:
+        momo.close()
     console.print(f"the account is now: {role}")

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=Path("data"),
-        description="Folder for the SQLite database, the secrets file and uploaded media.",
+        description="Folder for the SQLite database and the secrets file (kept 0700).",
     )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL. Empty means SQLite inside the data folder."
@@ -40,7 +40,15 @@ class Settings(BaseSettings):
     persona_name: str = "Momo"
     persona_avatar: str = "/static/momo-avatar.svg"
 
-    time_granularity_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    time_granularity_minutes: int = Field(
+        default=5,
+        ge=1,
+        le=24 * 60,
+        description="Size of a time bucket: notes are stored with it and published when it ends.",
+    )
+    comment_granularity_minutes: int = Field(
+        default=1, ge=1, le=24 * 60, description="The (shorter) bucket for comments."
+    )
     publish_jitter: int = Field(
         default=0, ge=0, le=24 * 3600, description="Maximum random publish delay in seconds."
     )
@@ -88,14 +96,16 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'momo.sqlite3').resolve()}"
+    def sqlite_file(self) -> Path:
+        return (self.data_dir / "momo.sqlite3").resolve()
 
     @property
-    def media_dir(self) -> Path:
-        return self.data_dir / "media"
+    def default_database_url(self) -> str:
+        return f"sqlite:///{self.sqlite_file}"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or self.default_database_url
 
     @property
     def secrets_file(self) -> Path:
@@ -104,3 +114,7 @@ class Settings(BaseSettings):
     @property
     def time_granularity_seconds(self) -> int:
         return self.time_granularity_minutes * 60
+
+    @property
+    def comment_granularity_seconds(self) -> int:
+        return min(self.comment_granularity_minutes, self.time_granularity_minutes) * 60

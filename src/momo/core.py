@@ -12,10 +12,12 @@ from momo.config import Settings
 
 if TYPE_CHECKING:
     from momo.audit.views import Exposure
+from momo.content import legacy_media
 from momo.content.comments import CommentService
 from momo.content.media import MediaStore
 from momo.content.notes import NoteService
 from momo.content.policy import PostingPolicy
+from momo.content.publication import Publication
 from momo.content.reactions import ReactionService
 from momo.errors import InvalidInput, PayloadTooLarge
 from momo.feed.cache import FeedCache
@@ -25,10 +27,11 @@ from momo.identity.accounts import AccountService, Viewer
 from momo.identity.invites import InviteService
 from momo.identity.proof_of_work import ProofOfWork
 from momo.identity.registration import Registration
+from momo.identity.standing import StandingService
+from momo.identity.vault import Vault
 from momo.keyring import Keyring, load_or_create
 from momo.moderation.actions import ModerationService
 from momo.moderation.appeals import AppealService
-from momo.moderation.ledger import SanctionLedger
 from momo.moderation.log import ModerationLog
 from momo.moderation.reports import ReportService
 from momo.moderation.surge import SurgeDetector
@@ -38,27 +41,43 @@ from momo.privacy.ratelimit import CounterStore, MemoryCounters, RateLimiter, Re
 from momo.privacy.seal import Sealer
 from momo.storage import migrate
 from momo.storage.database import Database
+from momo.storage.files import private_file, private_folder
+from momo.storage.inspect import holds_accounts
 
 
 class Momo:
     def __init__(self, settings: Settings, *, clock: Clock = system_clock) -> None:
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.keys: Keyring = load_or_create(settings.secrets_file)
-        self.db = Database(settings.resolved_database_url)
+        private_folder(settings.data_dir)
+        database_url = settings.resolved_database_url
+        if database_url == settings.default_database_url:
+            private_file(settings.sqlite_file)
+        self.db = Database(database_url)
+        self.keys: Keyring = load_or_create(
+            settings.secrets_file, may_create=not holds_accounts(self.db)
+        )
         self.redis = _redis(settings.redis_url)
-        self.time = CoarseTime(settings.time_granularity_seconds, settings.publish_jitter, clock)
+        self.time = CoarseTime(
+            settings.time_granularity_seconds,
+            settings.publish_jitter,
+            clock,
+            settings.comment_granularity_seconds,
+        )
         self.persona = persona.from_settings(settings)
         self.sealer = Sealer(self.keys.seal)
         counters: CounterStore = (
             RedisCounters(self.redis) if self.redis is not None else MemoryCounters()
         )
         self.limiter = RateLimiter(counters, settings.rate_key_rotation_seconds, clock)
-        self.media = MediaStore(settings.media_dir)
+        self.media = MediaStore(self.db)
         self.feed_cache = FeedCache(settings.feed_cache_seconds, self.redis)
+        self.publication = Publication(self.db, self.time, self.feed_cache.invalidate)
 
         self.policy = PostingPolicy(self.limiter, self.time)
-        self.accounts = AccountService(self.db, self.keys, settings, clock)
+        self.standing = StandingService(self.db, self.keys, self.sealer)
+        self.accounts = AccountService(
+            self.db, self.keys, settings, clock, Vault(self.db), self.standing
+        )
         self.surge = SurgeDetector(settings, self.time, self.limiter)
         self.invites = InviteService(self.db, self.limiter, self.time)
         self.registration = Registration(
@@ -79,6 +98,7 @@ class Momo:
             self.policy,
             self.feed_cache.invalidate,
             self.surge.recent_voices,
+            self.publication.catch_up,
         )
         self.comments = CommentService(
             self.db,
@@ -95,23 +115,29 @@ class Momo:
             self.keys,
             self.accounts,
             self.policy,
+            self.time,
             self.feed_cache.invalidate,
             self.surge.after_reply_like,
         )
-        self.feeds = FeedService(self.db, self.time, self.feed_cache)
+        self.feeds = FeedService(self.db, self.time, self.feed_cache, self.publication.catch_up)
 
-        ledger = SanctionLedger(self.sealer)
         self.reports = ReportService(self.db, self.keys, self.policy, self.surge, self.time)
         self.moderation = ModerationService(
-            self.db, self.sealer, ledger, self.time, self.persona.name, self.feed_cache.invalidate
+            self.db,
+            self.sealer,
+            self.standing,
+            self.time,
+            self.persona.name,
+            self.feed_cache.invalidate,
         )
         self.appeals = AppealService(
-            self.db, self.sealer, ledger, self.time, self.feed_cache.invalidate
+            self.db, self.sealer, self.standing, self.time, self.feed_cache.invalidate
         )
         self.modlog = ModerationLog(self.db, self.time)
 
     def migrate(self) -> None:
-        migrate.upgrade(self.db.engine)
+        migrate.upgrade(self.db.engine, keys=self.keys)
+        legacy_media.import_folder(self.settings.data_dir / "media", self.db, self.scrub_image)
 
     def scrub_image(self, raw: bytes) -> CleanImage:
         if len(raw) > self.settings.max_image_bytes:
@@ -146,6 +172,12 @@ class Momo:
                     self.comments.erase(conn, comment_id)
             self.feed_cache.invalidate()
         self.accounts.delete(viewer)
+        self.db.checkpoint()
+
+    def housekeeping(self) -> None:
+        """What the server does on a timer: publish ended buckets, empty the WAL."""
+        self.publication.publish_due()
+        self.db.checkpoint()
 
     def close(self) -> None:
         self.db.dispose()

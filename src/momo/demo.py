@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from momo.config import Settings
 from momo.core import Momo
 from momo.identity.accounts import Viewer
-from momo.privacy.images import CleanImage
+from momo.privacy.images import CleanImage, scrub
 
 TOPICS = {
     "美食": [
@@ -158,7 +158,7 @@ def _image(rng: random.Random) -> CleanImage:
     image = image.filter(ImageFilter.GaussianBlur(rng.randint(0, 3)))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=80)
-    return CleanImage(out.getvalue(), "jpg", width, height)
+    return scrub(out.getvalue(), max_bytes=len(out.getvalue()), max_pixels=width * height)
 
 
 def seed(
@@ -202,6 +202,8 @@ def seed(
             counts.notes += 1
             thread: list[str] = []
             posted_at = clock.now
+            # Replies and likes come once the note is out (its bucket has ended).
+            clock.now += momo.settings.time_granularity_seconds
             for _ in range(int(rng.expovariate(1 / 4))):
                 # Replies trickle in over the following hours, as in a real thread.
                 clock.now += rng.uniform(120, 2400)
@@ -210,13 +212,15 @@ def seed(
                 text = rng.choice(REPLIES if reply_to else COMMENTS)
                 thread.append(momo.comments.add(speaker, note_id, text, reply_to).id)
                 counts.comments += 1
-            clock.now = posted_at
             popularity = rng.paretovariate(1.6)
             for liker in rng.sample(people, min(len(people), int(popularity * 3))):
                 momo.reactions.set_note_reaction(liker, "like", note_id, True)
                 counts.likes += 1
+            clock.now = posted_at
             if progress is not None:
                 progress(index + 1, notes)
+        clock.now = max(clock.now, time.time())
+        momo.publication.publish_due()
         return counts
     finally:
         momo.close()

@@ -46,9 +46,24 @@ class Keyring:
         return mac.hexdigest()[: length * 2]
 
 
-def load_or_create(path: Path) -> Keyring:
-    """Read the secrets file, creating it (mode 0600) on first start."""
+class SecretsFileMissing(SecretsFileError):
+    """The secrets file is gone while the database still holds what it protects."""
+
+
+def load_or_create(path: Path, *, may_create: bool = True) -> Keyring:
+    """Read the secrets file, creating it (mode 0600) on first start.
+
+    A new file means new keys: every seal, voice and like tag, and every account
+    key's hash, made under the old ones stops working. So the caller passes
+    ``may_create=False`` when the database already holds accounts.
+    """
     if not path.exists():
+        if not may_create:
+            raise SecretsFileMissing(
+                f"{path} is missing but the database already holds accounts. Restore the "
+                "secrets file from your backup (see docs/operating.md, 'Backups'). Starting "
+                "with new keys would lock every account out and unseal nothing."
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         keyring = Keyring.generate()
         payload = {name: base64.b64encode(getattr(keyring, name)).decode() for name in KEY_NAMES}

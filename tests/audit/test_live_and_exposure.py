@@ -17,14 +17,14 @@ from momo.core import Momo
 from momo.demo import seed
 from momo.identity.tables import accounts
 from momo.storage.metadata import metadata
-from tests.conftest import new_client, sign_up
+from tests.conftest import new_client, publish, sign_up
 
 
 def test_live_audit_on_a_demo_instance(tmp_path: Path) -> None:
     data = tmp_path / "data"
     seed(Settings(data_dir=data), notes=40, accounts=15)
     momo = Momo(Settings(data_dir=data))
-    posts, views = collect(momo)
+    posts, views = collect(momo.db, momo.notes, momo.sealer, momo.time)
     with momo.db.read() as conn:
         account_ids = set(conn.scalars(select(accounts.c.id)))
     momo.close()
@@ -94,7 +94,9 @@ def test_research_export_masks_pii_and_has_no_account_data(app, momo: Momo, tmp_
     note_id = author.post(
         "/api/notes", json={"title": "租房", "body": "电话13812345678 #租房"}
     ).json()["id"]
+    publish(momo)
     other.post(f"/api/notes/{note_id}/comments", json={"body": "邮箱 bob@example.com"})
+    publish(momo)
     out = tmp_path / "research"
     assert write_research(momo.db, momo.notes, momo.time, out) == (1, 1)
     note = json.loads((out / "notes.jsonl").read_text())

@@ -9,6 +9,7 @@ from momo.content.tables import notes
 from momo.core import Momo
 from momo.errors import Forbidden, TooManyRequests
 from momo.identity.accounts import Viewer
+from tests.conftest import publish
 
 
 def _person(momo: Momo, probation: bool = False) -> Viewer:
@@ -21,6 +22,7 @@ def _person(momo: Momo, probation: bool = False) -> Viewer:
 def test_voice_numbers_follow_first_appearance(momo: Momo) -> None:
     op = _person(momo)
     note_id = momo.notes.create(op, "thread", "")
+    publish(momo)
     speakers = [_person(momo) for _ in range(5)]
     numbers = [momo.comments.add(s, note_id, "hi").voice for s in speakers]
     assert numbers == [1, 2, 3, 4, 5]
@@ -31,6 +33,7 @@ def test_voice_numbers_follow_first_appearance(momo: Momo) -> None:
 def test_locked_threads_refuse_comments(momo: Momo) -> None:
     op = _person(momo)
     note_id = momo.notes.create(op, "locked", "")
+    publish(momo)
     with momo.db.write() as conn:
         conn.execute(update(notes).where(notes.c.id == note_id).values(locked=True))
     with pytest.raises(Forbidden):
@@ -51,11 +54,26 @@ def test_probation_accounts_have_lower_limits(momo: Momo) -> None:
 def test_deleted_comment_keeps_its_place_but_not_its_words(momo: Momo) -> None:
     op, other = _person(momo), _person(momo)
     note_id = momo.notes.create(op, "t", "")
+    publish(momo)
     parent = momo.comments.add(other, note_id, "secret words")
+    publish(momo)
     momo.comments.add(op, note_id, "reply", reply_to=parent.id)
     momo.comments.delete(other, parent.id)
+    publish(momo)
     page = momo.notes.page(note_id, None, "en")
     assert page.comments[0].removed and page.comments[0].body == ""
     assert page.comments[0].replies[0].body == "reply"
     with pytest.raises(Forbidden):
         momo.comments.delete(other, page.comments[0].replies[0].id)
+
+
+def test_a_thread_page_counts_only_published_comments(momo: Momo) -> None:
+    op, other = _person(momo), _person(momo)
+    note_id = momo.notes.create(op, "t", "")
+    publish(momo)
+    momo.comments.add(other, note_id, "soon")
+    page = momo.notes.page(note_id, None, "en")
+    assert page.comment_count == 0 and page.comments == []
+    publish(momo)
+    page = momo.notes.page(note_id, None, "en")
+    assert page.comment_count == 1 and page.comments[0].body == "soon"

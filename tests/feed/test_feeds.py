@@ -6,7 +6,7 @@ import pytest
 
 from momo.core import Momo
 from momo.errors import InvalidInput, NotFound
-from tests.conftest import viewers
+from tests.conftest import publish, viewers
 
 
 def test_latest_pages_cover_everything_once(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
@@ -15,6 +15,7 @@ def test_latest_pages_cover_everything_once(momo: Momo, clock) -> None:  # type:
     for i in range(45):
         clock.advance(200)  # stays under the hourly posting limit
         ids.add(momo.notes.create(author, f"note {i}", ""))
+    publish(momo)
     seen: list[str] = []
     cursor = None
     while True:
@@ -30,10 +31,12 @@ def test_discover_ranks_engagement_and_is_the_same_for_everyone(momo: Momo, cloc
     people = viewers(momo, 6)
     quiet = momo.notes.create(people[0], "quiet", "")
     loud = momo.notes.create(people[0], "loud", "")
+    publish(momo)
     for person in people:
         momo.reactions.set_note_reaction(person, "like", loud, True)
     clock.advance(600)
     newest = momo.notes.create(people[1], "newest", "")
+    publish(momo)
     order = [card.id for card in momo.feeds.feed("discover", None, "en").items]
     assert order.index(loud) < order.index(quiet)
     assert newest in order
@@ -44,6 +47,7 @@ def test_search_chinese_substrings_and_english_words(momo: Momo) -> None:
     (author,) = viewers(momo, 1)
     hit = momo.notes.create(author, "成都火锅推荐", "Spicy hotpot near Chunxi Road")
     miss = momo.notes.create(author, "都成了", "nothing here")
+    publish(momo)
 
     def found(q: str) -> set[str]:
         return {card.id for card in momo.feeds.search(q, None, "en").items}
@@ -63,6 +67,9 @@ def test_search_chinese_substrings_and_english_words(momo: Momo) -> None:
 def test_topics_and_unknown_topics(momo: Momo) -> None:
     (author,) = viewers(momo, 1)
     tagged = momo.notes.create(author, "t", "今天 #旅行# 和 #Coffee")
+    assert momo.feeds.popular_topics() == [], "topic counts wait for publication"
+    publish(momo)
+    assert sorted(momo.feeds.popular_topics()) == ["coffee", "旅行"]
     assert [c.id for c in momo.feeds.topic("旅行", None, "en").items] == [tagged]
     assert [c.id for c in momo.feeds.topic("coffee", None, "en").items] == [tagged]
     with pytest.raises(NotFound):
@@ -72,8 +79,10 @@ def test_topics_and_unknown_topics(momo: Momo) -> None:
 def test_cache_never_serves_a_stale_first_page_after_a_write(momo: Momo) -> None:
     (author,) = viewers(momo, 1)
     first = momo.notes.create(author, "first", "")
+    publish(momo)
     assert [c.id for c in momo.feeds.feed("latest", None, "en").items] == [first]
     second = momo.notes.create(author, "second", "")
+    publish(momo)
     assert {c.id for c in momo.feeds.feed("latest", None, "en").items} == {first, second}
 
 
@@ -93,6 +102,7 @@ def test_jittered_notes_stay_hidden_until_their_time(momo: Momo, clock) -> None:
 def test_order_inside_a_bucket_does_not_reveal_insertion_order(momo: Momo) -> None:
     (author,) = viewers(momo, 1)
     inserted = [momo.notes.create(author, f"same bucket {i}", "") for i in range(15)]
+    publish(momo)
     shown = [card.id for card in momo.feeds.feed("latest", None, "en", limit=50).items]
     assert set(shown) == set(inserted)
     assert shown not in (inserted, inserted[::-1])

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from momo.config import RegistrationPolicy
 from momo.core import Momo
 from momo.identity.proof_of_work import leading_zero_bits, solve, work
-from tests.conftest import new_client, sign_up, solved_pow
+from tests.conftest import PG_URL, empty_postgres, new_client, sign_up, solved_pow
 
 
 def test_pow_math() -> None:
@@ -91,6 +91,8 @@ def test_new_accounts_are_in_probation_and_ban_evasion_starts_over(app, momo: Mo
 def test_difficulty_zero_turns_pow_off(settings, clock) -> None:  # type: ignore[no-untyped-def]
     from momo.web.app import create_app
 
+    if PG_URL:
+        empty_postgres(str(settings.database_url))
     momo = Momo(settings.model_copy(update={"pow_difficulty": 0}), clock=clock)
     client = TestClient(create_app(momo))
     assert client.get("/api/pow").json()["difficulty"] == 0

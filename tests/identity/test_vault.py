@@ -1,26 +1,30 @@
-"""Own content stays reachable through the vault, and only through it."""
+"""Own content stays reachable through the vault log, and only through it."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
-from sqlalchemy import select
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select, update
 
 from momo.core import Momo
-from momo.identity.tables import accounts, sessions
-from momo.identity.vault import VaultIndex, VaultUnreadable, open_vault, seal_vault
+from momo.identity import account_keys
+from momo.identity.tables import accounts, sessions, vault_entries
+from momo.identity.vault import VaultUnreadable, open_entry, seal_entry, slot
 
 
-def test_vault_round_trip_and_wrong_key() -> None:
+def test_entries_round_trip_only_under_their_key_and_slot() -> None:
     key = os.urandom(32)
-    blob = seal_vault(key, "acct", VaultIndex(notes=["a"], comments=["b"], bookmarks=["c"]))
-    assert open_vault(key, "acct", blob) == VaultIndex(["a"], ["b"], ["c"])
-    assert (len(blob) - 12 - 16) % 512 == 0, "padded, so length says little"
+    sealed = seal_entry(key, 3, "+", "note", "abc123")
+    assert open_entry(key, 3, sealed) == ("+", "note", "abc123")
+    assert len(sealed) == len(seal_entry(key, 4, "-", "bookmark", "x")), "one size for all"
     with pytest.raises(VaultUnreadable):
-        open_vault(os.urandom(32), "acct", blob)
+        open_entry(os.urandom(32), 3, sealed)
     with pytest.raises(VaultUnreadable):
-        open_vault(key, "other-account", blob)
+        open_entry(key, 4, sealed)  # moved to another slot, it no longer opens
+    assert slot(key, 0) != slot(key, 1) != slot(os.urandom(32), 0)
 
 
 def test_vault_key_is_not_stored_and_only_a_session_opens_it(momo: Momo) -> None:
@@ -31,7 +35,7 @@ def test_vault_key_is_not_stored_and_only_a_session_opens_it(momo: Momo) -> None
     note_id = momo.notes.create(viewer, "mine", "")
     assert momo.accounts.read_vault(viewer).notes == [note_id]
     with momo.db.read() as conn:
-        stored = [bytes(v) for v in conn.execute(select(accounts.c.vault)).scalars()]
+        stored = [bytes(v) for v in conn.execute(select(vault_entries.c.sealed)).scalars()]
         stored += [bytes(v) for v in conn.execute(select(sessions.c.wrapped_vault_key)).scalars()]
     assert all(viewer.vault_key not in blob for blob in stored)
     assert all(note_id.encode() not in blob for blob in stored)
@@ -49,3 +53,41 @@ def test_a_second_sign_in_sees_the_same_vault(momo: Momo) -> None:
     second = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
     assert second is not None
     assert [n.id for n in momo.notes.mine(second, "en")] == [note_id]
+
+
+def test_removals_are_appended_and_a_fresh_process_replays_the_log(
+    momo: Momo, settings: object, clock: object
+) -> None:
+    created = momo.accounts.create(probation=False)
+    viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
+    assert viewer is not None
+    kept = [momo.notes.create(viewer, f"n{i}", "") for i in range(17)]  # past one probe batch
+    gone = momo.notes.create(viewer, "gone", "")
+    momo.notes.delete(viewer, gone)
+    with momo.db.read() as conn:
+        rows = conn.execute(select(vault_entries.c.slot)).scalars().all()
+    assert len(rows) == 19, "every change is a new row; none is rewritten"
+    # Another worker (a new process) knows nothing cached and rebuilds the same index.
+    other = Momo(momo.settings, clock=momo.time.clock)
+    try:
+        again = other.accounts.resolve(viewer.token)
+        assert again is not None
+        assert sorted(other.accounts.read_vault(again).notes) == sorted(kept)
+    finally:
+        other.close()
+
+
+def test_a_first_release_vault_moves_into_the_log_at_sign_in(momo: Momo) -> None:
+    created = momo.accounts.create()
+    key = account_keys.vault_key(account_keys.normalize(created.account_key))
+    payload = json.dumps({"notes": ["n1"], "comments": ["c1"], "bookmarks": ["b1"]}).encode()
+    nonce = os.urandom(12)
+    blob = nonce + AESGCM(key).encrypt(nonce, payload.ljust(512), created.account_id.encode())
+    with momo.db.write() as conn:
+        conn.execute(update(accounts).where(accounts.c.id == created.account_id).values(vault=blob))
+    viewer = momo.accounts.resolve(momo.accounts.sign_in(created.account_key))
+    assert viewer is not None
+    index = momo.accounts.read_vault(viewer)
+    assert (index.notes, index.comments, index.bookmarks) == (["n1"], ["c1"], ["b1"])
+    with momo.db.read() as conn:
+        assert conn.scalar(select(accounts.c.vault)) is None

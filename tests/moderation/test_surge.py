@@ -7,7 +7,7 @@ from sqlalchemy import select
 from momo.content.tables import notes
 from momo.core import Momo
 from momo.moderation.tables import actions
-from tests.conftest import viewers
+from tests.conftest import publish, viewers
 
 
 def _damped(momo: Momo, note_id: str) -> bool:
@@ -32,6 +32,7 @@ def test_a_sudden_crowd_is_damped(momo: Momo, clock) -> None:  # type: ignore[no
     assert note_id not in [c.id for c in momo.feeds.feed("discover", None, "en").items]
     # new replies are collapsed; slow mode now applies per voice
     late = momo.comments.add(crowd[11], note_id, "me too")
+    publish(momo)
     assert next(
         c for c in momo.notes.page(note_id, None, "en").comments if c.id == late.id
     ).collapsed
@@ -47,6 +48,7 @@ def test_a_sudden_crowd_is_damped(momo: Momo, clock) -> None:  # type: ignore[no
 def test_a_pile_on_a_single_comment_is_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
     op, target, *crowd = viewers(momo, 12)
     note_id = momo.notes.create(op, "thread", "")
+    publish(momo)
     # a steady, large conversation for hours keeps the thread baseline high
     for hour in range(6):
         for person in crowd[:4]:
@@ -63,6 +65,7 @@ def test_a_pile_on_a_single_comment_is_damped(momo: Momo, clock) -> None:  # typ
 def test_a_busy_normal_thread_is_not_damped(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
     op, *regulars = viewers(momo, 13)
     note_id = momo.notes.create(op, "daily chat", "")
+    publish(momo)
     # twelve regulars talk all afternoon: many voices, but the rate never jumps
     for round_ in range(24):
         for person in regulars[round_ % 3 :: 3]:
@@ -84,8 +87,11 @@ def test_a_report_surge_damps_the_thread(momo: Momo, clock) -> None:  # type: ig
 def test_likes_piling_onto_replies_damp_the_thread(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
     op, replier, *crowd = viewers(momo, 2 + momo.settings.surge_reply_likes)
     note_id = momo.notes.create(op, "thread", "")
+    publish(momo)
     top = momo.comments.add(replier, note_id, "a fair point")
+    publish(momo)
     jab = momo.comments.add(replier, note_id, "and another", reply_to=top.id)
+    publish(momo)
     # Likes on a top-level comment are ordinary approval, not a pile-on.
     for person in crowd:
         momo.reactions.like_comment(person, top.id, True)

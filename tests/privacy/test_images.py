@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from momo.privacy.images import ImageRejected, scrub
+from momo.privacy.images import ImageRejected, full_size, scrub
 from tests.conftest import jpeg_bytes, png_bytes
 
 LIMITS = {"max_bytes": 5 * 1024 * 1024, "max_pixels": 4_000_000}
@@ -36,7 +36,8 @@ def test_metadata_is_gone_and_the_photo_is_upright() -> None:
     cleaned = scrub(_exif_with_gps_and_orientation(), **LIMITS)
     reopened = Image.open(io.BytesIO(cleaned.data))
     assert reopened.format == "JPEG"
-    assert (cleaned.width, cleaned.height) == (40, 80), "EXIF orientation must be applied"
+    assert (cleaned.width, cleaned.height) == full_size((9, 16)), "EXIF orientation applied"
+    assert reopened.size == (cleaned.width, cleaned.height)
     assert not reopened.getexif()
     assert "comment" not in reopened.info and "icc_profile" not in reopened.info
     assert b"SpyCam" not in cleaned.data and b"home sweet" not in cleaned.data

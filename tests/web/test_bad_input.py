@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import jpeg_bytes, sign_up
+from momo.core import Momo
+from tests.conftest import jpeg_bytes, publish, sign_up
 
 
 @pytest.fixture
-def author(client: TestClient) -> tuple[TestClient, str]:
+def author(client: TestClient, momo: Momo) -> tuple[TestClient, str]:
     sign_up(client)
     note_id = client.post("/api/notes", json={"title": "keep me", "body": "safe"}).json()["id"]
+    publish(momo)
     return client, note_id
 
 

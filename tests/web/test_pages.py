@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import jpeg_bytes, new_client, solved_pow
+from tests.conftest import jpeg_bytes, new_client, publish, solved_pow
 
 HTML = {"accept": "text/html"}
 
@@ -40,7 +40,7 @@ def test_open_redirects_are_refused(client: TestClient) -> None:
     assert response.headers["location"] == "/"
 
 
-def test_sign_up_compose_comment_and_delete_without_javascript(app) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_compose_comment_and_delete_without_javascript(app, momo) -> None:  # type: ignore[no-untyped-def]
     author = new_client(app)
     key = _sign_up(author)
     compose = author.get("/compose", headers=HTML)
@@ -52,10 +52,13 @@ def test_sign_up_compose_comment_and_delete_without_javascript(app) -> None:  # 
         follow_redirects=False,
     )
     assert posted.status_code == 303
-    note_url = posted.headers["location"]
-    page = author.get(note_url, headers={**HTML, "accept-language": "zh-CN"})
+    note_url, _, query = posted.headers["location"].partition("?")
+    assert query == "posted=note"
+    page = author.get(posted.headers["location"], headers={**HTML, "accept-language": "zh-CN"})
     assert "无 JS 也能发" in page.text and "#测试</a>" in page.text
     assert "楼主" in page.text
+    assert "只有你能看到" in page.text, "the composer says when the note goes public"
+    publish(momo)
 
     other = new_client(app)
     _sign_up(other)
@@ -67,6 +70,8 @@ def test_sign_up_compose_comment_and_delete_without_javascript(app) -> None:  # 
         follow_redirects=False,
     )
     assert commented.status_code == 303
+    assert "一起出现" in other.get(commented.headers["location"], headers=HTML).text
+    publish(momo)
     assert "Momo 1" in other.get(note_url, headers=HTML).text
 
     forged = other.post(f"{note_url}/comments", data={"body": "x", "csrf": "0" * 64}, headers=HTML)

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import jpeg_bytes, new_client, solved_pow
+from tests.conftest import jpeg_bytes, new_client, publish, solved_pow
 
 HTML = {"accept": "text/html"}
 
@@ -57,9 +57,10 @@ def test_note_with_pii_needs_confirmation(app) -> None:  # type: ignore[no-untyp
     assert len(client.get("/api/me/notes").json()) == 2
 
 
-def test_comment_with_pii_needs_confirmation(app) -> None:  # type: ignore[no-untyped-def]
+def test_comment_with_pii_needs_confirmation(app, momo) -> None:  # type: ignore[no-untyped-def]
     client, csrf = _signed_in(app)
     note_id = client.post("/api/notes", json={"title": "求推荐", "body": ""}).json()["id"]
+    publish(momo)
     form = {"body": "加我vx: lily_2023", "csrf": csrf}
     warned = client.post(
         f"/notes/{note_id}/comments", data=form, headers={**HTML, "accept-language": "en"}
@@ -73,4 +74,5 @@ def test_comment_with_pii_needs_confirmation(app) -> None:  # type: ignore[no-un
         follow_redirects=False,
     )
     assert done.status_code == 303
+    publish(momo)
     assert client.get(f"/api/notes/{note_id}").json()["comments"][0]["body"] == "加我vx: lily_2023"

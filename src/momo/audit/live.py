@@ -10,34 +10,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from momo.audit.corpus import Post, usable
 from momo.audit.regimes import PublicPost
 from momo.content.export import public_notes
-from momo.content.tables import comments, notes
-from momo.core import Momo
+from momo.content.notes import NoteService
+from momo.privacy.coarse_time import CoarseTime
+from momo.privacy.seal import Sealer
+from momo.storage.database import Database
 
 
-def collect(momo: Momo) -> tuple[list[Post], list[PublicPost]]:
-    with momo.db.read() as conn:
-        sealed = {
-            ("note", r.id): bytes(r.sealed_author)
-            for r in conn.execute(select(notes.c.id, notes.c.sealed_author))
-        }
-        sealed |= {
-            ("comment", r.id): bytes(r.sealed_author)
-            for r in conn.execute(select(comments.c.id, comments.c.sealed_author))
-        }
+def collect(
+    db: Database, note_service: NoteService, sealer: Sealer, time: CoarseTime
+) -> tuple[list[Post], list[PublicPost]]:
+    sealed = note_service.sealed_authors()
     labels: dict[str, str] = {}
 
     def label(kind: str, item_id: str) -> str:
-        account = momo.sealer.open(sealed[(kind, item_id)], kind, item_id)
+        account = sealer.open(sealed[(kind, item_id)], kind, item_id)
         return labels.setdefault(account, f"a{len(labels)}")
 
     posts: list[Post] = []
     views: list[PublicPost] = []
-    for note in public_notes(momo.db, momo.notes, momo.time):
+    for note in public_notes(db, note_service, time):
         topic = note.topics[0] if note.topics else "none"
         stamp = datetime.strptime(note.time, "%Y-%m-%dT%H:%MZ").timestamp()
         posts.append(Post(note.id, label("note", note.id), f"{note.title}\n{note.body}"))

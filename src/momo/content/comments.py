@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from momo.content import text
-from momo.content.counters import lock_note, set_counts
+from momo.content.counters import lock_note
 from momo.content.policy import PostingPolicy
 from momo.content.tables import comments
 from momo.errors import Forbidden, InvalidInput, NotFound
@@ -61,10 +61,14 @@ class CommentService:
         if not text.is_public_id(note_id):
             raise NotFound("no such note")
         comment_id = text.new_public_id()
-        created = self._time.now_bucket()
+        created = self._time.publish_bucket(comment=True)
         with self._db.write() as conn:
             note = lock_note(conn, note_id)  # voice numbers are handed out one at a time
-            if note is None or note.status != "visible" or note.created_bucket > self._time.now():
+            if (
+                note is None
+                or note.status != "visible"
+                or note.created_bucket >= self._time.public_before()
+            ):
                 raise NotFound("no such note")
             if note.locked:
                 raise Forbidden("this thread is locked")
@@ -86,14 +90,8 @@ class CommentService:
                     sealed_author=self._sealer.seal(viewer.account_id, COMMENT_KIND, comment_id),
                 )
             )
-            set_counts(
-                conn,
-                note,
-                likes=note.like_count,
-                comments=note.comment_count + 1,
-                collects=note.collect_count,
-            )
-            self._accounts.update_vault(conn, viewer, lambda v: v.comments.append(comment_id))
+            # The note's comment count moves when the bucket is published, not now.
+            self._accounts.record(conn, viewer, "+", COMMENT_KIND, comment_id)
             self._after_comment(conn, note_id, parent_id)
         self._changed()
         return NewComment(comment_id, voice)
@@ -107,7 +105,9 @@ class CommentService:
             raise InvalidInput("reply_to is not a comment id", field="reply_to")
         target = conn.execute(
             select(comments.c.id, comments.c.parent_id, comments.c.voice, comments.c.status).where(
-                comments.c.id == reply_to, comments.c.note_id == note_id
+                comments.c.id == reply_to,
+                comments.c.note_id == note_id,
+                comments.c.created_bucket < self._time.public_before(comment=True),
             )
         ).first()
         if target is None or target.status != "visible":
@@ -122,11 +122,8 @@ class CommentService:
             raise Forbidden("only the comment's author can delete it")
         with self._db.write() as conn:
             self.erase(conn, comment_id)
-            self._accounts.update_vault(
-                conn,
-                viewer,
-                lambda v: v.comments.remove(comment_id) if comment_id in v.comments else None,
-            )
+            self._accounts.record(conn, viewer, "-", COMMENT_KIND, comment_id)
+        self._db.checkpoint()  # the old text must not wait in the WAL
 
     def erase(self, conn: Connection, comment_id: str) -> None:
         """Blank a comment but keep its place, so replies to it keep their context."""

@@ -20,7 +20,7 @@ def public_notes(db: Database, note_service: NoteService, time: CoarseTime) -> I
     with db.read() as conn:
         ids = conn.scalars(
             select(notes.c.id)
-            .where(notes.c.status == "visible", notes.c.created_bucket <= time.now_bucket())
+            .where(notes.c.status == "visible", notes.c.created_bucket < time.public_before())
             .order_by(notes.c.created_bucket, notes.c.id)
         ).all()
     for note_id in ids:

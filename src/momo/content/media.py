@@ -1,32 +1,35 @@
-"""Where scrubbed images live on disk."""
+"""Scrubbed images, stored in the database beside the notes that show them.
+
+Files were given up because their inode change time (ctime) keeps the exact
+second of every upload and no system call can set it back, and because each
+new file also stamps its folder's modification time.
+"""
 
 from __future__ import annotations
 
-import os
 import secrets
-from pathlib import Path
 
+from sqlalchemy import Connection, delete, insert, select
+
+from momo.content.tables import media
 from momo.privacy.images import CleanImage
+from momo.storage.database import Database
 
 
 class MediaStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-    def save(self, image: CleanImage, bucket_start: int) -> str:
-        self.root.mkdir(parents=True, exist_ok=True)
+    def save(self, conn: Connection, image: CleanImage) -> str:
         name = f"{secrets.token_urlsafe(18)}.{image.extension}"
-        path = self.root / name
-        path.write_bytes(image.data)
-        # A file's own timestamps would give the exact upload time away.
-        os.utime(path, (bucket_start, bucket_start))
+        conn.execute(insert(media).values(name=name, full=image.data, thumb=image.thumb))
         return name
 
-    def remove(self, name: str) -> None:
-        (self.root / name).unlink(missing_ok=True)
+    def remove(self, conn: Connection, name: str) -> None:
+        conn.execute(delete(media).where(media.c.name == name))
 
-    def path(self, name: str) -> Path | None:
-        if "/" in name or "\\" in name or name.startswith("."):
-            return None
-        candidate = self.root / name
-        return candidate if candidate.is_file() else None
+    def read(self, name: str, *, thumb: bool = False) -> bytes | None:
+        column = media.c.thumb if thumb else media.c.full
+        with self._db.read() as conn:
+            data = conn.scalar(select(column).where(media.c.name == name))
+        return None if data is None else bytes(data)

@@ -13,17 +13,17 @@ from momo.content.media import MediaStore
 from momo.content.policy import PostingPolicy
 from momo.content.tables import comments, note_images, note_topics, notes, reactions, search_terms
 from momo.content.tables import topics as topics_table
-from momo.content.views import CommentView, ImageView, MyNote, NoteView, ViewerState
+from momo.content.views import CommentView, MyNote, NoteView, ViewerState, image_view
 from momo.errors import Forbidden, InvalidInput, NotFound
 from momo.identity import voices
 from momo.identity.accounts import AccountService, Viewer
 from momo.identity.persona import Persona
-from momo.identity.tables import thread_voices
 from momo.keyring import Keyring
 from momo.privacy.coarse_time import CoarseTime
 from momo.privacy.images import CleanImage
 from momo.privacy.seal import Sealer
 from momo.storage.database import Database
+from momo.storage.upsert import upsert_ignore
 
 NOTE_KIND = "note"
 
@@ -52,7 +52,9 @@ class NoteService:
         policy: PostingPolicy,
         changed: Callable[[], None] = lambda: None,
         recent_voices: Callable[[Connection, str], int] = lambda *_: 0,
+        catch_up: Callable[[], None] = lambda: None,
     ) -> None:
+        self._catch_up = catch_up  # publishes ended buckets, so counts are current
         self._recent_voices = recent_voices  # for the friction prompt in damped threads
         self._policy = policy
         self._changed = changed  # tells the feed cache that public content moved
@@ -74,36 +76,30 @@ class NoteService:
             raise InvalidInput("a note takes at most 9 images", field="images")
         note_id = text.new_public_id()
         created = self._time.publish_bucket()
-        saved = [self._media.save(image, created) for image in images]
-        try:
-            with self._db.write() as conn:
+        with self._db.write() as conn:
+            conn.execute(
+                insert(notes).values(
+                    id=note_id,
+                    title=title,
+                    body=body,
+                    created_bucket=created,
+                    hot=hot_score(0, created),
+                    sealed_author=self._sealer.seal(viewer.account_id, NOTE_KIND, note_id),
+                )
+            )
+            for position, image in enumerate(images):
                 conn.execute(
-                    insert(notes).values(
-                        id=note_id,
-                        title=title,
-                        body=body,
-                        created_bucket=created,
-                        hot=hot_score(0, created),
-                        sealed_author=self._sealer.seal(viewer.account_id, NOTE_KIND, note_id),
+                    insert(note_images).values(
+                        note_id=note_id,
+                        position=position,
+                        file_name=self._media.save(conn, image),
+                        width=image.width,
+                        height=image.height,
                     )
                 )
-                for position, (name, image) in enumerate(zip(saved, images, strict=True)):
-                    conn.execute(
-                        insert(note_images).values(
-                            note_id=note_id,
-                            position=position,
-                            file_name=name,
-                            width=image.width,
-                            height=image.height,
-                        )
-                    )
-                self._index(conn, note_id, title, body)
-                voices.claim_op(conn, self._keys, viewer.account_id, note_id)
-                self._accounts.update_vault(conn, viewer, lambda v: v.notes.append(note_id))
-        except Exception:
-            for name in saved:
-                self._media.remove(name)
-            raise
+            self._index(conn, note_id, title, body, counted=False)
+            voices.claim_op(conn, self._keys, viewer.account_id, note_id)
+            self._accounts.record(conn, viewer, "+", NOTE_KIND, note_id)
         self._changed()
         return note_id
 
@@ -111,28 +107,32 @@ class NoteService:
         title, body = validate_note(title, body)
         self._require_own(viewer, note_id)
         with self._db.write() as conn:
-            if conn.scalar(select(notes.c.status).where(notes.c.id == note_id)) != "visible":
+            note = conn.execute(
+                select(notes.c.status, notes.c.published).where(notes.c.id == note_id)
+            ).first()
+            if note is None or note.status != "visible":
                 raise NotFound("no such note")
             conn.execute(
                 update(notes)
                 .where(notes.c.id == note_id)
                 .values(title=title, body=body, edited=True)
             )
-            self._unindex(conn, note_id)
-            self._index(conn, note_id, title, body)
+            self._unindex(conn, note_id, counted=note.published)
+            self._index(conn, note_id, title, body, counted=note.published)
+        self._db.checkpoint()  # the old text must not wait in the WAL
         self._changed()
 
     def delete(self, viewer: Viewer, note_id: str) -> None:
         self._require_own(viewer, note_id)
         with self._db.write() as conn:
             self.purge(conn, note_id)
-            self._accounts.update_vault(
-                conn, viewer, lambda v: v.notes.remove(note_id) if note_id in v.notes else None
-            )
+            self._accounts.record(conn, viewer, "-", NOTE_KIND, note_id)
+        self._db.checkpoint()
         self._changed()
 
     def purge(self, conn: Connection, note_id: str) -> None:
         """Remove a note with everything hanging off it (author deletion, not moderation)."""
+        published = conn.scalar(select(notes.c.published).where(notes.c.id == note_id))
         names = conn.scalars(
             select(note_images.c.file_name).where(note_images.c.note_id == note_id)
         ).all()
@@ -142,12 +142,13 @@ class NoteService:
                 (reactions.c.target_id == note_id) | reactions.c.target_id.in_(comment_ids)
             )
         )
-        self._unindex(conn, note_id)
-        for table in (comments, note_images, thread_voices):
+        self._unindex(conn, note_id, counted=bool(published))
+        for table in (comments, note_images):
             conn.execute(delete(table).where(table.c.note_id == note_id))
+        voices.forget_thread(conn, note_id)
         conn.execute(delete(notes).where(notes.c.id == note_id))
         for name in names:
-            self._media.remove(name)
+            self._media.remove(conn, name)
 
     def _require_own(self, viewer: Viewer, note_id: str) -> None:
         if not text.is_public_id(note_id):
@@ -155,37 +156,40 @@ class NoteService:
         if note_id not in self._accounts.read_vault(viewer).notes:
             raise Forbidden("only the note's author can change it")
 
-    def _index(self, conn: Connection, note_id: str, title: str, body: str) -> None:
+    def _index(
+        self, conn: Connection, note_id: str, title: str, body: str, *, counted: bool
+    ) -> None:
         terms = text.search_terms(f"{title}\n{body}")
         if terms:
             conn.execute(insert(search_terms), [{"term": t, "note_id": note_id} for t in terms])
-        for name in text.extract_topics(body):
-            exists = conn.scalar(select(topics_table.c.name).where(topics_table.c.name == name))
-            if exists is None:
-                conn.execute(insert(topics_table).values(name=name, note_count=1))
-            else:
-                conn.execute(
-                    update(topics_table)
-                    .where(topics_table.c.name == name)
-                    .values(note_count=topics_table.c.note_count + 1)
-                )
+        names = text.extract_topics(body)
+        for name in names:
+            # An upsert, so two notes bringing the same new topic at once cannot collide.
+            conn.execute(upsert_ignore(conn, topics_table, name=name, note_count=0))
             conn.execute(insert(note_topics).values(note_id=note_id, topic=name))
+        if counted:
+            self._count_topics(conn, names, +1)
 
-    def _unindex(self, conn: Connection, note_id: str) -> None:
+    def _unindex(self, conn: Connection, note_id: str, *, counted: bool) -> None:
         conn.execute(delete(search_terms).where(search_terms.c.note_id == note_id))
         names = conn.scalars(select(note_topics.c.topic).where(note_topics.c.note_id == note_id))
-        for name in names.all():
+        if counted:
+            self._count_topics(conn, names.all(), -1)
+        conn.execute(delete(note_topics).where(note_topics.c.note_id == note_id))
+
+    def _count_topics(self, conn: Connection, names: Sequence[str], change: int) -> None:
+        for name in sorted(names):
             conn.execute(
                 update(topics_table)
                 .where(topics_table.c.name == name)
-                .values(note_count=topics_table.c.note_count - 1)
+                .values(note_count=topics_table.c.note_count + change)
             )
-        conn.execute(delete(note_topics).where(note_topics.c.note_id == note_id))
 
     # -- reading ----------------------------------------------------------
     def page(self, note_id: str, viewer: Viewer | None, locale: str) -> NoteView:
         if not text.is_public_id(note_id):
             raise NotFound("no such note")
+        self._catch_up()
         with self._db.read() as conn:
             note = conn.execute(
                 select(
@@ -207,7 +211,7 @@ class NoteService:
             if (
                 note is None
                 or note.status != "visible"
-                or (note.created_bucket > self._time.now() and not own)
+                or (note.created_bucket >= self._time.public_before() and not own)
             ):
                 raise NotFound("no such note")
             images = conn.execute(
@@ -230,7 +234,10 @@ class NoteService:
                     comments.c.collapsed,
                     comments.c.like_count,
                 )
-                .where(comments.c.note_id == note_id)
+                .where(
+                    comments.c.note_id == note_id,
+                    comments.c.created_bucket < self._time.public_before(comment=True),
+                )
                 # Random ids break ties, so order inside a time bucket says nothing.
                 .order_by(comments.c.created_bucket, comments.c.voice, comments.c.id)
             ).all()
@@ -242,10 +249,7 @@ class NoteService:
             title=note.title,
             body=note.body,
             topics=sorted(topic_names),
-            images=[
-                ImageView(url=f"/media/{i.file_name}", width=i.width, height=i.height)
-                for i in images
-            ],
+            images=[image_view(i.file_name, i.width, i.height) for i in images],
             persona=self._persona,
             time=time,
             time_ago=ago,
@@ -335,6 +339,19 @@ class NoteService:
             )
         return texts
 
+    def sealed_authors(self) -> dict[tuple[str, str], bytes]:
+        """Every note's and comment's sealed author, for the operator's own audit."""
+        with self._db.read() as conn:
+            sealed = {
+                (NOTE_KIND, r.id): bytes(r.sealed_author)
+                for r in conn.execute(select(notes.c.id, notes.c.sealed_author))
+            }
+            sealed |= {
+                ("comment", r.id): bytes(r.sealed_author)
+                for r in conn.execute(select(comments.c.id, comments.c.sealed_author))
+            }
+        return sealed
+
     def community_sample(self, exclude: list[str], limit: int = 300) -> list[str]:
         """Recent public notes and comments by anyone, as a reference for style."""
         with self._db.read() as conn:
@@ -367,7 +384,7 @@ class NoteService:
                 .where(notes.c.id.in_(ids))
                 .order_by(notes.c.created_bucket.desc(), notes.c.id)
             ).all()
-        now = self._time.now()
+        public_before = self._time.public_before()
         result = []
         for row in rows:
             time, ago = self._time.describe(row.created_bucket, locale)
@@ -378,7 +395,7 @@ class NoteService:
                     time=time,
                     time_ago=ago,
                     status=row.status,
-                    scheduled=row.created_bucket > now,
+                    scheduled=row.created_bucket >= public_before,
                 )
             )
         return result

@@ -18,6 +18,7 @@ from momo.content.tables import comments, reactions
 from momo.errors import InvalidInput, NotFound
 from momo.identity.accounts import AccountService, Viewer
 from momo.keyring import Keyring
+from momo.privacy.coarse_time import CoarseTime
 from momo.storage.database import Database
 
 LIKE = "like"
@@ -32,9 +33,11 @@ class ReactionService:
         keys: Keyring,
         accounts: AccountService,
         policy: PostingPolicy,
+        time: CoarseTime,
         changed: Callable[[], None] = lambda: None,
         after_reply_like: Callable[[Connection, str, str], bool] = lambda *_: False,
     ) -> None:
+        self._time = time
         self._after_reply_like = after_reply_like  # pile-on detection, owned by moderation
         self._policy = policy
         self._changed = changed
@@ -52,7 +55,11 @@ class ReactionService:
         tag = self._keys.tag("reaction", kind, viewer.account_id, note_id)
         with self._db.write() as conn:
             note = lock_note(conn, note_id)
-            if note is None or note.status != "visible":
+            if (
+                note is None
+                or note.status != "visible"
+                or note.created_bucket >= self._time.public_before()
+            ):
                 raise NotFound("no such note")
             exists = self._has(conn, kind, note_id, tag)
             change = 1 if on and not exists else -1 if exists and not on else 0
@@ -70,9 +77,7 @@ class ReactionService:
             collects = note.collect_count + (change if kind == COLLECT else 0)
             set_counts(conn, note, likes=likes, comments=note.comment_count, collects=collects)
             if kind == COLLECT and change:
-                self._accounts.update_vault(
-                    conn, viewer, lambda v: _toggle(v.bookmarks, note_id, on)
-                )
+                self._accounts.record(conn, viewer, "+" if on else "-", "bookmark", note_id)
         self._changed()
         return likes if kind == LIKE else collects
 
@@ -82,8 +87,16 @@ class ReactionService:
         self._policy.check(viewer, "reaction")
         tag = self._keys.tag("reaction", COMMENT_LIKE, viewer.account_id, comment_id)
         with self._db.write() as conn:
-            status = conn.scalar(select(comments.c.status).where(comments.c.id == comment_id))
-            if status != "visible":
+            comment = conn.execute(
+                select(comments.c.status, comments.c.created_bucket).where(
+                    comments.c.id == comment_id
+                )
+            ).first()
+            if (
+                comment is None
+                or comment.status != "visible"
+                or comment.created_bucket >= self._time.public_before(comment=True)
+            ):
                 raise NotFound("no such comment")
             exists = self._has(conn, COMMENT_LIKE, comment_id, tag)
             if on and not exists:
@@ -121,10 +134,3 @@ class ReactionService:
 
     def bookmarks(self, viewer: Viewer) -> list[str]:
         return list(reversed(self._accounts.read_vault(viewer).bookmarks))
-
-
-def _toggle(items: list[str], item: str, on: bool) -> None:
-    if on and item not in items:
-        items.append(item)
-    elif not on and item in items:
-        items.remove(item)

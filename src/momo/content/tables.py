@@ -3,6 +3,9 @@
 No column here holds a value shared by two items of the same author: authors
 are sealed per item, voice and reaction tags are keyed per thread or target.
 ``tests/test_dump_unlinkability.py`` fails if a linking column is added.
+
+Every table is ``WITHOUT ROWID`` on SQLite and keyed by random ids, so the
+file keeps no insertion order.
 """
 
 from sqlalchemy import (
@@ -19,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-from momo.storage.metadata import metadata
+from momo.storage.metadata import NO_ROWID, metadata
 
 notes = Table(
     "notes",
@@ -40,8 +43,12 @@ notes = Table(
     # are a plain keyset scan and need no periodic recomputation.
     Column("hot", Float, nullable=False, server_default="0"),
     Column("sealed_author", LargeBinary, nullable=False),
+    # Set when the note's bucket has ended and it went public: only then do topic
+    # counts include it (see content/publication.py).
+    Column("published", Boolean, nullable=False, server_default="0"),
     Index("ix_notes_latest", "status", "created_bucket", "id"),
     Index("ix_notes_hot", "status", "hot", "id"),
+    **NO_ROWID,
 )
 
 note_images = Table(
@@ -53,6 +60,7 @@ note_images = Table(
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
     PrimaryKeyConstraint("note_id", "position"),
+    **NO_ROWID,
 )
 
 topics = Table(
@@ -60,6 +68,7 @@ topics = Table(
     metadata,
     Column("name", String(40), primary_key=True),
     Column("note_count", Integer, nullable=False, server_default="0"),
+    **NO_ROWID,
 )
 
 note_topics = Table(
@@ -69,6 +78,7 @@ note_topics = Table(
     Column("topic", String(40), ForeignKey("topics.name"), nullable=False),
     PrimaryKeyConstraint("topic", "note_id"),
     Index("ix_note_topics_note", "note_id"),
+    **NO_ROWID,
 )
 
 comments = Table(
@@ -85,7 +95,11 @@ comments = Table(
     Column("collapsed", Boolean, nullable=False, server_default="0"),
     Column("like_count", Integer, nullable=False, server_default="0"),
     Column("sealed_author", LargeBinary, nullable=False),
+    # Set when the comment's bucket has ended: only then does the note count it.
+    Column("published", Boolean, nullable=False, server_default="0"),
     Index("ix_comments_thread", "note_id", "created_bucket", "id"),
+    Index("ix_comments_unpublished", "published", "created_bucket"),
+    **NO_ROWID,
 )
 
 reactions = Table(
@@ -97,6 +111,7 @@ reactions = Table(
     # but never equal across targets.
     Column("tag", String(32), nullable=False),
     PrimaryKeyConstraint("kind", "target_id", "tag"),
+    **NO_ROWID,
 )
 
 search_terms = Table(
@@ -106,4 +121,16 @@ search_terms = Table(
     Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
     PrimaryKeyConstraint("term", "note_id"),
     Index("ix_search_terms_note", "note_id"),
+    **NO_ROWID,
+)
+
+# Scrubbed images, kept in the database rather than as files: a file's inode
+# change time records the exact second of the upload, and no call can reset it.
+media = Table(
+    "media",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("full", LargeBinary, nullable=False),
+    Column("thumb", LargeBinary, nullable=False),
+    **NO_ROWID,
 )

@@ -9,8 +9,13 @@ from momo.identity.persona import Persona
 
 class ImageView(BaseModel):
     url: str
+    thumb_url: str
     width: int
     height: int
+
+
+def image_view(name: str, width: int, height: int) -> ImageView:
+    return ImageView(url=f"/media/{name}", thumb_url=f"/media/t/{name}", width=width, height=height)
 
 
 class NoteCard(BaseModel):

@@ -6,13 +6,14 @@ anonymous counts alone, which is also why first pages can be shared in a cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, tuple_
 
 from momo.content import text
 from momo.content.tables import note_images, note_topics, notes, search_terms, topics
-from momo.content.views import FeedPage, ImageView, NoteCard
+from momo.content.views import FeedPage, NoteCard, image_view
 from momo.errors import InvalidInput, NotFound
 from momo.feed import cursor as cursors
 from momo.feed.cache import FeedCache
@@ -26,10 +27,17 @@ FEED_KINDS = ("latest", "discover")
 
 
 class FeedService:
-    def __init__(self, db: Database, time: CoarseTime, cache: FeedCache) -> None:
+    def __init__(
+        self,
+        db: Database,
+        time: CoarseTime,
+        cache: FeedCache,
+        catch_up: Callable[[], None] = lambda: None,
+    ) -> None:
         self._db = db
         self._time = time
         self._cache = cache
+        self._catch_up = catch_up  # publishes ended buckets, so counts are current
 
     def feed(self, kind: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
         if kind not in FEED_KINDS:
@@ -121,7 +129,7 @@ class FeedService:
             cover.with_only_columns(note_images.c.file_name).scalar_subquery().label("cover"),
             cover.with_only_columns(note_images.c.width).scalar_subquery().label("cover_w"),
             cover.with_only_columns(note_images.c.height).scalar_subquery().label("cover_h"),
-        ).where(notes.c.status == "visible", notes.c.created_bucket <= self._time.now_bucket())
+        ).where(notes.c.status == "visible", notes.c.created_bucket < self._time.public_before())
 
     def _page(
         self,
@@ -135,6 +143,7 @@ class FeedService:
         check: list[str] | None = None,
     ) -> FeedPage:
         after = cursors.decode(cursor)
+        self._catch_up()
         rows: list[dict[str, Any]] | None = None
         # The bucket is part of the key: a jittered note due now must not wait for the TTL.
         cache_key = cache_key and f"{cache_key}:{limit}:{self._time.now_bucket()}"
@@ -168,9 +177,7 @@ class FeedService:
         time, ago = self._time.describe(row["created_bucket"], locale)
         cover = None
         if row["cover"]:
-            cover = ImageView(
-                url=f"/media/{row['cover']}", width=row["cover_w"], height=row["cover_h"]
-            )
+            cover = image_view(row["cover"], row["cover_w"], row["cover_h"])
         return NoteCard(
             id=row["id"],
             title=row["title"],

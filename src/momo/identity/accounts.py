@@ -17,9 +17,10 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from momo.config import Settings
 from momo.errors import InvalidInput, NotSignedIn
-from momo.identity import account_keys
+from momo.identity import account_keys, legacy_vault
+from momo.identity.standing import StandingService
 from momo.identity.tables import accounts, sessions
-from momo.identity.vault import VaultIndex, open_vault, seal_vault
+from momo.identity.vault import Vault, VaultIndex
 from momo.keyring import Keyring
 from momo.privacy.coarse_time import Clock, bucket
 from momo.storage.database import Database
@@ -51,11 +52,21 @@ class NewAccount:
 
 
 class AccountService:
-    def __init__(self, db: Database, keys: Keyring, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keyring,
+        settings: Settings,
+        clock: Clock,
+        vault: Vault,
+        standing: StandingService,
+    ) -> None:
         self._db = db
         self._keys = keys
         self._settings = settings
         self._clock = clock
+        self._vault = vault
+        self.standing = standing
 
     # -- accounts ---------------------------------------------------------
     def create(
@@ -84,7 +95,6 @@ class AccountService:
                     role="member",
                     created_bucket=bucket(now, granularity),
                     probation_until=probation_until,
-                    vault=seal_vault(account_keys.vault_key(normalized), account_id, VaultIndex()),
                 )
             )
         return NewAccount(account_id, key)
@@ -109,6 +119,8 @@ class AccountService:
 
     def delete(self, viewer: Viewer) -> None:
         with self._db.write() as conn:
+            self._vault.erase(conn, viewer.vault_key)
+            self.standing.erase(conn, viewer.account_id)
             conn.execute(delete(sessions).where(sessions.c.account_id == viewer.account_id))
             conn.execute(delete(accounts).where(accounts.c.id == viewer.account_id))
 
@@ -122,16 +134,23 @@ class AccountService:
         digest = account_keys.key_hash(self._keys.account_pepper, normalized)
         token = secrets.token_urlsafe(32)
         now = self._clock()
+        vault_key = account_keys.vault_key(normalized)
         with self._db.write() as conn:
-            account_id = conn.scalar(select(accounts.c.id).where(accounts.c.key_hash == digest))
-            if account_id is None:
+            account = conn.execute(
+                select(accounts.c.id, accounts.c.vault).where(accounts.c.key_hash == digest)
+            ).first()
+            if account is None:
                 raise NotSignedIn("no account has that key")
+            account_id = account.id
+            if account.vault is not None:
+                legacy_vault.move_into_log(conn, self._vault, vault_key, account_id, account.vault)
+                conn.execute(update(accounts).where(accounts.c.id == account_id).values(vault=None))
             conn.execute(delete(sessions).where(sessions.c.expires_at < int(now)))
             conn.execute(
                 insert(sessions).values(
                     token_hash=self._token_hash(token),
                     account_id=account_id,
-                    wrapped_vault_key=_wrap(token, account_id, account_keys.vault_key(normalized)),
+                    wrapped_vault_key=_wrap(token, account_id, vault_key),
                     expires_at=bucket(now + self._settings.session_days * 86400, 3600),
                 )
             )
@@ -147,16 +166,15 @@ class AccountService:
                 accounts.c.id,
                 accounts.c.role,
                 accounts.c.probation_until,
-                accounts.c.muted_until,
-                accounts.c.banned,
             )
             .join(accounts, accounts.c.id == sessions.c.account_id)
             .where(sessions.c.token_hash == self._token_hash(token))
         )
         with self._db.read() as conn:
             row = conn.execute(query).first()
-        if row is None or row.expires_at < self._clock():
-            return None
+            if row is None or row.expires_at < self._clock():
+                return None
+            standing = self.standing.read(row.id, conn)
         try:
             vault_key = _unwrap(token, row.id, row.wrapped_vault_key)
         except InvalidTag:
@@ -167,8 +185,8 @@ class AccountService:
             vault_key=vault_key,
             token=token,
             probation_until=row.probation_until,
-            muted_until=row.muted_until,
-            banned=bool(row.banned),
+            muted_until=standing.muted_until,
+            banned=standing.banned,
         )
 
     def sign_out(self, token: str) -> None:
@@ -183,24 +201,12 @@ class AccountService:
 
     # -- the vault ---------------------------------------------------------
     def read_vault(self, viewer: Viewer) -> VaultIndex:
-        with self._db.read() as conn:
-            blob = conn.scalar(select(accounts.c.vault).where(accounts.c.id == viewer.account_id))
-        return open_vault(viewer.vault_key, viewer.account_id, blob)
+        return self._vault.read(viewer.vault_key)
 
-    def update_vault(
-        self, conn: Connection, viewer: Viewer, change: Callable[[VaultIndex], None]
-    ) -> None:
-        """Change the vault inside the caller's write transaction (one writer at a time)."""
-        blob = conn.scalar(
-            select(accounts.c.vault).where(accounts.c.id == viewer.account_id).with_for_update()
-        )
-        index = open_vault(viewer.vault_key, viewer.account_id, blob)
-        change(index)
-        conn.execute(
-            update(accounts)
-            .where(accounts.c.id == viewer.account_id)
-            .values(vault=seal_vault(viewer.vault_key, viewer.account_id, index))
-        )
+    def record(self, conn: Connection, viewer: Viewer, op: str, kind: str, item_id: str) -> None:
+        """Note in the person's vault, inside the caller's write transaction, that an
+        item of theirs came ('+') or went ('-'). Appends one unlinkable row."""
+        self._vault.append(conn, viewer.vault_key, op, kind, item_id)
 
 
 def _wrapping_key(token: str, account_id: str) -> AESGCM:

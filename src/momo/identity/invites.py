@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert, update
 
 from momo.errors import Forbidden, InvalidInput, TooManyRequests
 from momo.identity.accounts import Viewer
-from momo.moderation.tables import invites
+from momo.identity.tables import invites
 from momo.privacy.coarse_time import CoarseTime
 from momo.privacy.ratelimit import RateLimiter
 from momo.storage.database import Database

@@ -1,7 +1,13 @@
-"""Identity storage: accounts, sessions and per-thread voices."""
+"""Identity storage: accounts, sessions, per-thread voices, vault and standing logs, invites.
+
+Every table is ``WITHOUT ROWID`` on SQLite, keyed by a random or keyed-hash
+value, so the file keeps no insertion order (``sqlite_with_rowid=False``).
+
+Nothing on the item path writes here except new rows of ``thread_voices`` and
+``vault_entries``; ``tests/test_forensic_unlinkability.py`` holds that rule.
+"""
 
 from sqlalchemy import (
-    Boolean,
     Column,
     ForeignKey,
     Integer,
@@ -12,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from momo.storage.metadata import metadata
+from momo.storage.metadata import NO_ROWID, metadata
 
 accounts = Table(
     "accounts",
@@ -23,14 +29,10 @@ accounts = Table(
     Column("role", String(16), nullable=False, server_default="member"),
     Column("created_bucket", Integer, nullable=False),
     Column("probation_until", Integer, nullable=False, server_default="0"),
-    Column("muted_until", Integer, nullable=False, server_default="0"),
-    Column("banned", Boolean, nullable=False, server_default="0"),
-    # The account's index of its own items, encrypted under a key derived
-    # from the account key; the server can open it only during a session.
+    # The first release's vault blob. Read once at the next sign-in, moved into
+    # vault_entries and cleared: nothing writes it any more.
     Column("vault", LargeBinary, nullable=True),
-    # Ids of the moderation actions taken against this account, sealed under the
-    # moderation key: the account side of a sanction, with nothing on the item side.
-    Column("sanction_ledger", LargeBinary, nullable=True),
+    **NO_ROWID,
 )
 
 sessions = Table(
@@ -48,6 +50,7 @@ sessions = Table(
     # which the database never sees.
     Column("wrapped_vault_key", LargeBinary, nullable=False),
     Column("expires_at", Integer, nullable=False),
+    **NO_ROWID,
 )
 
 thread_voices = Table(
@@ -59,4 +62,32 @@ thread_voices = Table(
     Column("number", Integer, nullable=False),
     PrimaryKeyConstraint("note_id", "tag"),
     UniqueConstraint("note_id", "number"),
+    **NO_ROWID,
+)
+
+# Each account's own items, one appended row per change: see identity/vault.py.
+vault_entries = Table(
+    "vault_entries",
+    metadata,
+    Column("slot", String(64), primary_key=True),  # HMAC(vault key, n)
+    Column("sealed", LargeBinary, nullable=False),  # fixed size, sealed under the vault key
+    **NO_ROWID,
+)
+
+# Each account's sanctions and their lifting, one appended row each: see identity/standing.py.
+standing_entries = Table(
+    "standing_entries",
+    metadata,
+    Column("slot", String(64), primary_key=True),  # HMAC(seal key, account, n)
+    Column("sealed", LargeBinary, nullable=False),  # fixed size, sealed under the seal key
+    **NO_ROWID,
+)
+
+invites = Table(
+    "invites",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("created_bucket", Integer, nullable=False),
+    Column("used", Integer, nullable=False, server_default="0"),
+    **NO_ROWID,
 )

@@ -1,23 +1,45 @@
 """Each account's private index of its own notes, comments and bookmarks.
 
-Design: the index is encrypted under a key derived from the account key
-(``account_keys.vault_key``). The server learns that key only when the person
-signs in, keeps it wrapped under the session cookie's token, and never writes
-it in the clear. A database dump, even with the secrets file, cannot list an
-account's posts; the person can, whenever signed in. The blob is padded so its
-length says little about how much someone has posted.
+The first release kept this index as one encrypted blob on the account row and
+rewrote it with every post. Each rewrite left a WAL frame and a PostgreSQL row
+version carrying the account's row beside the new item, which linked all of a
+person's posts. So the index is now an append-only log:
+
+* change number ``n`` of an account is one new row in ``vault_entries``, keyed
+  ``HMAC(vault key, n)`` and holding the change sealed under the vault key,
+  padded to a fixed size;
+* the vault key comes from the person's account key. The server holds it only
+  inside a signed-in session (wrapped under the cookie), so a database dump,
+  even with the secrets file, cannot compute an account's keys or open a row;
+* the server finds an account's rows by probing ``n = 0, 1, 2 …``. A removal
+  (a deleted note, an undone bookmark) is a new row too, never an update.
+
+No row is ever rewritten, and no two rows share a value, so nothing written
+beside an item ties it to the account or to the account's other items.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
-PAD_TO = 512
+from momo.identity.tables import vault_entries
+from momo.storage.database import Database
+
+ENTRY_BYTES = 96  # plaintext size of every entry, so all rows have one length
+KINDS = ("note", "comment", "bookmark")
+PROBE_FIRST = 16
+CACHE_ACCOUNTS = 10_000
 
 
 class VaultUnreadable(ValueError):
@@ -30,34 +52,118 @@ class VaultIndex:
     comments: list[str] = field(default_factory=list)
     bookmarks: list[str] = field(default_factory=list)
 
-    def to_json(self) -> bytes:
-        return json.dumps(
-            {"notes": self.notes, "comments": self.comments, "bookmarks": self.bookmarks},
-            separators=(",", ":"),
-        ).encode()
-
-    @classmethod
-    def from_json(cls, data: bytes) -> VaultIndex:
-        payload = json.loads(data)
-        return cls(
-            notes=list(payload.get("notes", [])),
-            comments=list(payload.get("comments", [])),
-            bookmarks=list(payload.get("bookmarks", [])),
-        )
+    def apply(self, op: str, kind: str, item_id: str) -> None:
+        items = getattr(self, kind + "s")
+        if op == "+" and item_id not in items:
+            items.append(item_id)
+        elif op == "-" and item_id in items:
+            items.remove(item_id)
 
 
-def seal_vault(key: bytes, account_id: str, index: VaultIndex) -> bytes:
-    plain = index.to_json()
-    padded = plain + b" " * (-len(plain) % PAD_TO)
+def slot(vault_key: bytes, n: int) -> str:
+    return hmac.new(vault_key, b"vault-slot:%d" % n, hashlib.sha256).hexdigest()
+
+
+def seal_entry(vault_key: bytes, n: int, op: str, kind: str, item_id: str) -> bytes:
+    plain = json.dumps([op, kind, item_id], separators=(",", ":")).encode()
+    if len(plain) > ENTRY_BYTES:
+        raise ValueError("vault entry too long")
     nonce = os.urandom(12)
-    return nonce + AESGCM(key).encrypt(nonce, padded, account_id.encode())
+    padded = plain + b" " * (ENTRY_BYTES - len(plain))
+    return nonce + AESGCM(vault_key).encrypt(nonce, padded, slot(vault_key, n).encode())
 
 
-def open_vault(key: bytes, account_id: str, blob: bytes | None) -> VaultIndex:
-    if not blob:
-        return VaultIndex()
+def open_entry(vault_key: bytes, n: int, sealed: bytes) -> tuple[str, str, str]:
     try:
-        plain = AESGCM(key).decrypt(blob[:12], blob[12:], account_id.encode())
+        plain = AESGCM(vault_key).decrypt(sealed[:12], sealed[12:], slot(vault_key, n).encode())
     except (InvalidTag, ValueError) as error:
-        raise VaultUnreadable("the vault does not open with this key") from error
-    return VaultIndex.from_json(plain)
+        raise VaultUnreadable("a vault entry does not open with this key") from error
+    op, kind, item_id = json.loads(plain)
+    return str(op), str(kind), str(item_id)
+
+
+@dataclass
+class _Known:
+    """What this process has already read of one vault: entries 0 … count-1."""
+
+    count: int = 0
+    index: VaultIndex = field(default_factory=VaultIndex)
+
+
+class Vault:
+    """Reads and appends vault entries. Entries are only ever added, so what this
+    process has read stays true and only the entries after it need probing: one
+    query per read for a person who has not posted elsewhere meanwhile."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._lock = threading.Lock()
+        # Keyed by a hash of the vault key, in memory only, bounded.
+        self._known: OrderedDict[bytes, _Known] = OrderedDict()
+
+    def read(self, vault_key: bytes) -> VaultIndex:
+        with self._db.read() as conn:
+            known = self._catch_up(conn, vault_key)
+        index = known.index
+        return VaultIndex(list(index.notes), list(index.comments), list(index.bookmarks))
+
+    def append(self, conn: Connection, vault_key: bytes, op: str, kind: str, item_id: str) -> None:
+        """Add one entry inside the caller's write transaction."""
+        if op not in "+-" or kind not in KINDS:
+            raise ValueError(f"bad vault entry {op!r} {kind!r}")
+        # Only committed entries are remembered, so probe on a copy here: this
+        # transaction may still roll back.
+        n = self._catch_up(conn, vault_key, remember=False).count
+        for _ in range(20):
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(vault_entries).values(
+                            slot=slot(vault_key, n),
+                            sealed=seal_entry(vault_key, n, op, kind, item_id),
+                        )
+                    )
+                return
+            except IntegrityError:  # another worker took slot n a moment ago
+                n += 1
+        raise RuntimeError("could not find a free vault slot")
+
+    def erase(self, conn: Connection, vault_key: bytes) -> None:
+        """Delete every entry of a vault (the account is being deleted)."""
+        count = self._catch_up(conn, vault_key, remember=False).count
+        slots = [slot(vault_key, n) for n in range(count)]
+        for start in range(0, len(slots), 500):
+            conn.execute(
+                delete(vault_entries).where(vault_entries.c.slot.in_(slots[start : start + 500]))
+            )
+
+    def _catch_up(self, conn: Connection, vault_key: bytes, *, remember: bool = True) -> _Known:
+        cache_key = hashlib.sha256(b"vault-cache:" + vault_key).digest()
+        with self._lock:
+            known = self._known.pop(cache_key, None) or _Known()
+            self._known[cache_key] = known
+            while len(self._known) > CACHE_ACCOUNTS:
+                self._known.popitem(last=False)
+            if not remember:
+                known = _Known(known.count)
+        batch = PROBE_FIRST
+        while True:
+            start = known.count
+            slots = {slot(vault_key, n): n for n in range(start, start + batch)}
+            rows = dict(
+                conn.execute(
+                    select(vault_entries.c.slot, vault_entries.c.sealed).where(
+                        vault_entries.c.slot.in_(list(slots))
+                    )
+                ).all()
+            )
+            found = sorted((slots[s], bytes(v)) for s, v in rows.items())
+            with self._lock:
+                for n, sealed in found:
+                    if n != known.count:
+                        break  # a gap: entries are contiguous, so the log ends here
+                    known.index.apply(*open_entry(vault_key, n, sealed))
+                    known.count += 1
+            if len(found) < batch or known.count < start + batch:
+                return known
+            batch *= 4  # a long history: probe in ever larger strides

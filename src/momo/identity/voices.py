@@ -7,7 +7,7 @@ threads without the secrets file.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from momo.identity.tables import thread_voices
 from momo.keyring import Keyring
@@ -55,6 +55,11 @@ def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) ->
         )
     )
     return number
+
+
+def forget_thread(conn: Connection, note_id: str) -> None:
+    """Drop a deleted thread's voices (the note's author deleted it)."""
+    conn.execute(delete(thread_voices).where(thread_voices.c.note_id == note_id))
 
 
 def voice_label(number: int, persona_name: str, locale: str) -> str:

@@ -1,9 +1,11 @@
 """The moderator queue and moderator actions.
 
 Moderators see content, thread context with voice tags and report reasons,
-never an account. Sanctions reach the hidden author by opening the item's
-sealed author reference inside the server; the moderator only learns how many
-earlier sanctions that voice's account has had.
+never an account, and no figure about one. A sanction reaches the hidden
+author by opening the item's sealed author reference inside the server, which
+also picks the consequence (``rules.next_step``) from the account's standing.
+A moderator who acts on two items of one person sees exactly what they would
+see for two people: ``tests/moderation/test_no_oracle.py`` performs that attack.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from momo.content import text
 from momo.content.tables import comments, notes
 from momo.errors import Forbidden, InvalidInput, NotFound
 from momo.identity.accounts import Viewer
-from momo.identity.tables import accounts
+from momo.identity.standing import SanctionRecord, StandingService
 from momo.identity.voices import voice_label
-from momo.moderation.ledger import SanctionLedger
-from momo.moderation.rules import ACTIONS, IN_EFFECT, REASONS, SANCTIONS, SURGE
+from momo.moderation.rules import ACTIONS, IN_EFFECT, REASONS, SANCTIONS, SURGE, next_step
 from momo.moderation.tables import actions, reports
 from momo.moderation.targets import Target, load_target
 from momo.moderation.views import ContextLine, QueueItem
@@ -29,7 +30,6 @@ from momo.privacy.coarse_time import CoarseTime
 from momo.privacy.seal import Sealer
 from momo.storage.database import Database
 
-MAX_MUTE_DAYS = 365
 MAX_SLOW_MODE = 24 * 3600
 ACTOR_KIND = "moderator"
 
@@ -44,14 +44,14 @@ class ModerationService:
         self,
         db: Database,
         sealer: Sealer,
-        ledger: SanctionLedger,
+        standing: StandingService,
         time: CoarseTime,
         persona_name: str,
         changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = db
         self._sealer = sealer
-        self._ledger = ledger
+        self._standing = standing
         self._time = time
         self._persona_name = persona_name
         self._changed = changed
@@ -110,7 +110,6 @@ class ModerationService:
             reported=self._time.describe(first, locale)[0],
             severity=severity,
             context=self._context(conn, target),
-            prior_sanctions=len(self._author_ledger(conn, target)),
             surge=surge_bucket is not None,
         )
 
@@ -135,9 +134,6 @@ class ModerationService:
     def _author(self, target: Target) -> str:
         return self._sealer.open(target.sealed_author, target.type, target.id)
 
-    def _author_ledger(self, conn: Connection, target: Target) -> list[str]:
-        return self._ledger.read(conn, self._author(target))
-
     # -- acting ---------------------------------------------------------------
     def act(
         self,
@@ -147,7 +143,6 @@ class ModerationService:
         kind: str,
         rule: str,
         *,
-        days: float | None = None,
         seconds: int | None = None,
     ) -> str:
         require_moderator(moderator)
@@ -155,8 +150,6 @@ class ModerationService:
             raise InvalidInput(f"action must be one of: {', '.join(ACTIONS)}", field="action")
         if rule not in REASONS and rule != SURGE:
             raise InvalidInput(f"rule must be one of: {', '.join(REASONS)}", field="rule")
-        if kind == "mute" and not (days and 0 < days <= MAX_MUTE_DAYS):
-            raise InvalidInput(f"a mute needs days between 1 and {MAX_MUTE_DAYS}", field="days")
         if kind == "slow_mode" and not (seconds is not None and 0 <= seconds <= MAX_SLOW_MODE):
             raise InvalidInput("slow mode needs seconds (0 turns it off)", field="seconds")
         if not text.is_public_id(target_id):
@@ -165,7 +158,7 @@ class ModerationService:
         now = self._time.now()
         with self._db.write() as conn:
             target = load_target(conn, target_type, target_id)
-            until = self._apply(conn, target, kind, days, seconds)
+            self._apply(conn, target, kind, seconds)
             first_report = conn.scalar(
                 select(func.min(reports.c.created_bucket)).where(
                     reports.c.target_type == target.type,
@@ -191,7 +184,6 @@ class ModerationService:
                     note_id=target.note_id,
                     rule=rule,
                     created_bucket=self._time.now_bucket(),
-                    until_bucket=until,
                     outcome=IN_EFFECT,
                     minutes_to_action=None
                     if first_report is None
@@ -200,13 +192,18 @@ class ModerationService:
                 )
             )
             if kind in SANCTIONS:
-                self._ledger.append(conn, self._author(target), action_id)
+                self._strike(conn, self._author(target), action_id)
         self._changed()
         return action_id
 
-    def _apply(
-        self, conn: Connection, target: Target, kind: str, days: float | None, seconds: int | None
-    ) -> int | None:
+    def _strike(self, conn: Connection, account_id: str, action_id: str) -> None:
+        """The server's escalation: the step follows from the sealed standing alone."""
+        standing = self._standing.read(account_id, conn)
+        step, days = next_step(len(standing.in_effect))
+        until = None if days is None else self._time.now_bucket() + days * 86400
+        self._standing.add_sanction(conn, account_id, SanctionRecord(action_id, step, until))
+
+    def _apply(self, conn: Connection, target: Target, kind: str, seconds: int | None) -> None:
         table = notes if target.type == "note" else comments
         if kind == "remove":
             conn.execute(update(table).where(table.c.id == target.id).values(status="removed"))
@@ -222,19 +219,3 @@ class ModerationService:
             )
         elif kind == "undamp":
             conn.execute(update(notes).where(notes.c.id == target.note_id).values(damped=False))
-        elif kind == "mute":
-            assert days is not None
-            until = self._time.now_bucket() + int(days * 86400)
-            account = self._author(target)
-            current = conn.scalar(select(accounts.c.muted_until).where(accounts.c.id == account))
-            conn.execute(
-                update(accounts)
-                .where(accounts.c.id == account)
-                .values(muted_until=max(until, current or 0))
-            )
-            return until
-        elif kind == "ban":
-            conn.execute(
-                update(accounts).where(accounts.c.id == self._author(target)).values(banned=True)
-            )
-        return None

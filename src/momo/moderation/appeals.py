@@ -10,9 +10,8 @@ from momo.content import text
 from momo.content.tables import comments, notes
 from momo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from momo.identity.accounts import Viewer
-from momo.identity.tables import accounts
+from momo.identity.standing import StandingService
 from momo.moderation.actions import ACTOR_KIND, require_moderator
-from momo.moderation.ledger import SanctionLedger
 from momo.moderation.rules import IN_EFFECT, OVERTURNED, SANCTIONS, UPHELD
 from momo.moderation.tables import actions, appeals
 from momo.moderation.targets import load_target
@@ -29,20 +28,21 @@ class AppealService:
         self,
         db: Database,
         sealer: Sealer,
-        ledger: SanctionLedger,
+        standing: StandingService,
         time: CoarseTime,
         changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = db
         self._sealer = sealer
-        self._ledger = ledger
+        self._standing = standing
         self._time = time
         self._changed = changed
 
     def sanctions(self, viewer: Viewer, locale: str = "en") -> list[Sanction]:
         """Exactly which content, which rule and for how long: for the person only."""
         with self._db.read() as conn:
-            ids = self._ledger.read(conn, viewer.account_id)
+            standing = self._standing.read(viewer.account_id, conn)
+            ids = [record.action_id for record in standing.sanctions]
             if not ids:
                 return []
             rows = conn.execute(select(actions).where(actions.c.id.in_(ids))).all()
@@ -56,18 +56,21 @@ class AppealService:
             result = []
             for row in sorted(rows, key=lambda r: (r.created_bucket, r.id), reverse=True):
                 target = load_target(conn, row.target_type, row.target_id)
+                record = standing.step_of(row.id)
+                assert record is not None
                 result.append(
                     Sanction(
                         action_id=row.id,
                         kind=row.kind,
+                        step=record.step,
                         rule=row.rule,
                         target_type=row.target_type,
                         target_id=row.target_id,
                         content=target.text,
                         time=self._time.describe(row.created_bucket, locale)[0],
                         until=None
-                        if row.until_bucket is None
-                        else self._time.describe(row.until_bucket, locale)[0],
+                        if record.until is None
+                        else self._time.describe(record.until, locale)[0],
                         outcome=row.outcome,
                         appeal=appealed.get(row.id),
                         can_appeal=row.id not in appealed and row.outcome == IN_EFFECT,
@@ -83,7 +86,7 @@ class AppealService:
             raise InvalidInput(f"an appeal is at most {APPEAL_MAX} characters", field="text")
         appeal_id = text.new_public_id()
         with self._db.write() as conn:
-            if action_id not in self._ledger.read(conn, viewer.account_id):
+            if self._standing.read(viewer.account_id, conn).step_of(action_id) is None:
                 raise Forbidden("only the sanctioned account can appeal this decision")
             action = conn.execute(select(actions).where(actions.c.id == action_id)).first()
             if action is None or action.kind not in SANCTIONS or action.outcome != IN_EFFECT:
@@ -162,31 +165,12 @@ class AppealService:
         return self._sealer.open(bytes(sealed_actor), ACTOR_KIND, action_id) == moderator.account_id
 
     def _undo(self, conn: Connection, action: object) -> None:
-        """Overturning restores the content and lifts the sanction."""
+        """Overturning restores removed content and lifts the strike, which may end a
+        mute or ban that it brought."""
         kind: str = action.kind  # type: ignore[attr-defined]
         target = load_target(conn, action.target_type, action.target_id)  # type: ignore[attr-defined]
         if kind == "remove":
             table = notes if target.type == "note" else comments
             conn.execute(update(table).where(table.c.id == target.id).values(status="visible"))
-            return
         account = self._sealer.open(target.sealed_author, target.type, target.id)
-        others = [
-            row
-            for row in conn.execute(
-                select(actions.c.kind, actions.c.until_bucket).where(
-                    actions.c.id.in_(self._ledger.read(conn, account)),
-                    actions.c.id != action.id,  # type: ignore[attr-defined]
-                    actions.c.outcome != OVERTURNED,
-                )
-            )
-        ]
-        if kind == "mute":
-            remaining = max((r.until_bucket or 0 for r in others if r.kind == "mute"), default=0)
-            conn.execute(
-                update(accounts).where(accounts.c.id == account).values(muted_until=remaining)
-            )
-        elif kind == "ban":
-            still_banned = any(r.kind == "ban" for r in others)
-            conn.execute(
-                update(accounts).where(accounts.c.id == account).values(banned=still_banned)
-            )
+        self._standing.lift(conn, account, action.id)  # type: ignore[attr-defined]

@@ -17,19 +17,38 @@ TARGET_TYPES = ("note", "comment")
 # Actions on content or threads, and sanctions that reach the hidden author.
 THREAD_ACTIONS = ("lock", "unlock", "slow_mode", "undamp")
 CONTENT_ACTIONS = ("remove", "restore", "dismiss")
-SANCTIONS = ("remove", "warn", "mute", "ban")
+# Both give the hidden author a strike: "remove" also hides the content,
+# "sanction" leaves it up. The moderator never picks the consequence.
+SANCTIONS = ("remove", "sanction")
 ACTIONS = (
     "remove",
     "restore",
     "lock",
     "unlock",
     "slow_mode",
-    "warn",
-    "mute",
-    "ban",
+    "sanction",
     "dismiss",
     "undamp",
 )
+
+# What the server does to an account for its next strike, by how many strikes
+# (not overturned) it already has: warn first, then mute for longer, then ban.
+# The server decides through the seal, so no moderator learns that two items
+# share an author from the consequence, and none sees a per-account count.
+ESCALATION: tuple[tuple[str, int | None], ...] = (
+    ("warning", None),
+    ("mute", 1),
+    ("mute", 7),
+    ("mute", 30),
+    ("ban", None),
+)
+
+
+def next_step(strikes_in_effect: int) -> tuple[str, int | None]:
+    """The step (warning, mute or ban) and mute days for an account's next strike."""
+    return ESCALATION[min(strikes_in_effect, len(ESCALATION) - 1)]
+
+
 AUTOMATIC = ("damp",)
 
 IN_EFFECT, UPHELD, OVERTURNED = "in_effect", "upheld", "overturned"

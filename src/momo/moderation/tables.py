@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from momo.storage.metadata import metadata
+from momo.storage.metadata import NO_ROWID, metadata
 
 reports = Table(
     "reports",
@@ -35,6 +35,7 @@ reports = Table(
     Column("status", String(12), nullable=False, server_default="open"),
     UniqueConstraint("target_type", "target_id", "tag"),
     Index("ix_reports_open", "status", "target_type", "target_id"),
+    **NO_ROWID,
 )
 
 actions = Table(
@@ -47,12 +48,12 @@ actions = Table(
     Column("note_id", String(16), nullable=False),
     Column("rule", String(16), nullable=False),
     Column("created_bucket", Integer, nullable=False),
-    Column("until_bucket", Integer, nullable=True),
     Column("outcome", String(12), nullable=False, server_default="in_effect"),
     # Minutes from the first open report to this action (None when unreported).
     Column("minutes_to_action", Integer, nullable=True),
     Column("sealed_actor", LargeBinary, nullable=True),
     Index("ix_mod_actions_log", "created_bucket", "id"),
+    **NO_ROWID,
 )
 
 appeals = Table(
@@ -64,12 +65,5 @@ appeals = Table(
     Column("created_bucket", Integer, nullable=False),
     Column("status", String(12), nullable=False, server_default="pending"),
     Column("decided_bucket", Integer, nullable=True),
-)
-
-invites = Table(
-    "invites",
-    metadata,
-    Column("code_hash", String(64), primary_key=True),
-    Column("created_bucket", Integer, nullable=False),
-    Column("used", Integer, nullable=False, server_default="0"),
+    **NO_ROWID,
 )

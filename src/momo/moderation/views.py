@@ -24,13 +24,15 @@ class QueueItem(BaseModel):
     reported: str
     severity: int
     context: list[ContextLine]
-    prior_sanctions: int
     surge: bool
 
 
 class Sanction(BaseModel):
+    """One sanction, for the sanctioned person only: what the server decided."""
+
     action_id: str
     kind: str
+    step: str  # "warning", "mute" or "ban": never shown to moderators
     rule: str
     target_type: str
     target_id: str

@@ -28,6 +28,11 @@ def bucket_iso(bucket_start: int) -> str:
     return datetime.fromtimestamp(bucket_start, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
+def clock_time(moment: int) -> str:
+    """'14:05 UTC': when something will happen, for the person waiting for it."""
+    return datetime.fromtimestamp(moment, UTC).strftime("%H:%M UTC")
+
+
 def coarse_date(bucket_start: int) -> str:
     return datetime.fromtimestamp(bucket_start, UTC).strftime("%Y-%m-%d")
 
@@ -60,10 +65,24 @@ def relative(bucket_start: int, now: float, granularity_seconds: int, locale: st
 
 
 class CoarseTime:
-    """The server's only notion of 'now' for anything it stores or shows."""
+    """The server's only notion of 'now' for anything it stores or shows.
 
-    def __init__(self, granularity_seconds: int, jitter_seconds: int, clock: Clock) -> None:
+    Publication is batched: an item written during a bucket is stored with that
+    bucket's start and becomes public only when the bucket has ended, together
+    with everything else written in it. Someone polling therefore learns the
+    bucket and nothing finer. Comments may use a shorter bucket than notes so a
+    live conversation still flows.
+    """
+
+    def __init__(
+        self,
+        granularity_seconds: int,
+        jitter_seconds: int,
+        clock: Clock,
+        comment_granularity_seconds: int | None = None,
+    ) -> None:
         self.granularity = granularity_seconds
+        self.comment_granularity = comment_granularity_seconds or granularity_seconds
         self.jitter = jitter_seconds
         self.clock = clock
 
@@ -73,10 +92,24 @@ class CoarseTime:
     def now_bucket(self) -> int:
         return bucket(self.clock(), self.granularity)
 
-    def publish_bucket(self) -> int:
-        """When a new post becomes public: now, or later by a random jitter."""
+    def publish_bucket(self, *, comment: bool = False) -> int:
+        """The bucket a new item joins: now's, or a later one by a random jitter.
+        The item becomes public when that bucket ends."""
         delay = secrets.randbelow(self.jitter + 1) if self.jitter else 0
-        return bucket(self.clock() + delay, self.granularity)
+        return bucket(self.clock() + delay, self._granularity(comment))
+
+    def public_before(self, *, comment: bool = False) -> int:
+        """Items stored with a bucket start below this are public: their bucket has ended."""
+        return bucket(self.clock(), self._granularity(comment))
+
+    def release_window(self, *, comment: bool = False) -> tuple[int, int]:
+        """Earliest and latest moment an item written now goes public (the jitter
+        picks a moment in between), to tell the writer when to expect it."""
+        size = self._granularity(comment)
+        return bucket(self.clock(), size) + size, bucket(self.clock() + self.jitter, size) + size
+
+    def _granularity(self, comment: bool) -> int:
+        return self.comment_granularity if comment else self.granularity
 
     def describe(self, bucket_start: int, locale: str) -> tuple[str, str]:
         return bucket_iso(bucket_start), relative(

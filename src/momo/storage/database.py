@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from momo.storage.engine import make_engine
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -31,5 +35,21 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def checkpoint(self) -> None:
+        """Fold SQLite's WAL into the database file and truncate it to nothing.
+
+        Until then the WAL holds every recent page version: deleted and edited
+        text, and the order of recent writes. ``secure_delete`` then zeroes what
+        was freed in the main file. PostgreSQL has no such file to fold.
+        """
+        if self.dialect != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except OperationalError as error:  # busy: the next checkpoint will do it
+            log.warning("WAL checkpoint postponed: %s", error)
+
     def dispose(self) -> None:
+        self.checkpoint()
         self.engine.dispose()

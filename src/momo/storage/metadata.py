@@ -1,3 +1,5 @@
+from typing import Any
+
 from sqlalchemy import MetaData
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -10,3 +12,8 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+# Table options for every table that holds items or identities: on SQLite the
+# rows live in a B-tree keyed by their (random) primary key, with no rowid, so
+# the file keeps no record of the order in which they were written.
+NO_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}

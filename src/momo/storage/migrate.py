@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,17 +19,31 @@ def _config(engine: Engine) -> Config:
     return config
 
 
-def _run(engine: Engine, action: str, revision: str) -> None:
+def _run(engine: Engine, action: str, revision: str, keys: Any = None) -> None:
     config = _config(engine)
+    # A migration that moves sealed data (0003) needs the keyring; it is handed
+    # over in memory and never written anywhere.
+    config.attributes["keys"] = keys
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        conn.execution_options(momo_write=True)
-        config.attributes["connection"] = conn
-        getattr(command, action)(config, revision)
-        conn.commit()
+        if sqlite:
+            # Rebuilding a table (drop, then rename the copy) must not cascade
+            # deletes into the tables that refer to it. The pragma only takes
+            # effect outside a transaction, so it goes to the driver directly.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            conn.execution_options(momo_write=True)
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, revision)
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    _run(engine, "upgrade", revision)
+def upgrade(engine: Engine, revision: str = "head", *, keys: Any = None) -> None:
+    _run(engine, "upgrade", revision, keys)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

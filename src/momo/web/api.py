@@ -9,9 +9,11 @@ from pydantic import BaseModel, Field
 
 from momo.audit.views import Exposure
 from momo.content.views import FeedPage, MyNote, NoteView
+from momo.core import Momo
 from momo.identity.persona import Persona
 from momo.identity.voices import voice_label
 from momo.privacy import pii
+from momo.privacy.coarse_time import bucket_iso
 from momo.web.deps import (
     SESSION_COOKIE,
     LocaleDep,
@@ -59,13 +61,25 @@ class Created(BaseModel):
     id: str
 
 
+class Scheduled(BaseModel):
+    """A new note or comment: it goes public with its whole time bucket, not at once."""
+
+    id: str
+    visible_from: str = Field(description="Earliest public moment (UTC, to the minute)")
+    visible_by: str = Field(description="Latest public moment (the publish jitter adds delay)")
+
+
+def scheduled(momo: Momo, item_id: str, *, comment: bool = False) -> Scheduled:
+    earliest, latest = momo.time.release_window(comment=comment)
+    return Scheduled(id=item_id, visible_from=bucket_iso(earliest), visible_by=bucket_iso(latest))
+
+
 class CommentDraft(BaseModel):
     body: str = Field(max_length=10_000)
     reply_to: str | None = Field(default=None, max_length=100)
 
 
-class CommentCreated(BaseModel):
-    id: str
+class CommentCreated(Scheduled):
     voice: str
 
 
@@ -184,21 +198,21 @@ def persona(momo: MomoDep) -> Persona:
     return momo.persona
 
 
-@router.post("/notes", status_code=status.HTTP_201_CREATED, response_model=Created)
-def create_note(draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Created:
-    return Created(id=momo.notes.create(viewer, draft.title, draft.body))
+@router.post("/notes", status_code=status.HTTP_201_CREATED, response_model=Scheduled)
+def create_note(draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Scheduled:
+    return scheduled(momo, momo.notes.create(viewer, draft.title, draft.body))
 
 
-@router.post("/notes/with-images", status_code=status.HTTP_201_CREATED, response_model=Created)
+@router.post("/notes/with-images", status_code=status.HTTP_201_CREATED, response_model=Scheduled)
 async def create_note_with_images(
     momo: MomoDep,
     viewer: SignedInDep,
     title: Annotated[str, Form(max_length=1000)],
     body: Annotated[str, Form(max_length=50_000)] = "",
     images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
-) -> Created:
+) -> Scheduled:
     cleaned = [momo.scrub_image(await upload.read()) for upload in images if upload.filename]
-    return Created(id=momo.notes.create(viewer, title, body, cleaned))
+    return scheduled(momo, momo.notes.create(viewer, title, body, cleaned))
 
 
 @router.get("/notes/{note_id}", response_model=NoteView)
@@ -225,7 +239,10 @@ def add_comment(
     note_id: str, draft: CommentDraft, momo: MomoDep, viewer: SignedInDep
 ) -> CommentCreated:
     posted = momo.comments.add(viewer, note_id, draft.body, draft.reply_to)
-    return CommentCreated(id=posted.id, voice=voice_label(posted.voice, momo.persona.name, "en"))
+    window = scheduled(momo, posted.id, comment=True)
+    return CommentCreated(
+        **window.model_dump(), voice=voice_label(posted.voice, momo.persona.name, "en")
+    )
 
 
 @router.delete("/comments/{comment_id}", response_model=Ok)

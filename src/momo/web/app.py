@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,10 +17,34 @@ from momo.web import api, errors, moderation_api, moderation_pages, pages
 from momo.web.client_shield import ClientShield
 
 STATIC = Path(__file__).parent / "static"
+HOUSEKEEPING_SECONDS = 30.0
+log = logging.getLogger(__name__)
 
 
-def create_app(momo: Momo) -> FastAPI:
+async def _housekeeping(momo: Momo, every: float) -> None:
+    """Publish ended buckets and empty the WAL, at least once a minute."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(momo.housekeeping)
+        except Exception:  # keep the loop alive; the next round retries
+            log.exception("housekeeping failed")
+
+
+def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_housekeeping(momo, housekeeping_seconds))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            momo.close()  # checkpoints the WAL away and closes every connection
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Momo",
         version=__version__,
         description="A community where everyone is Momo. No identifiers, no exact times, "

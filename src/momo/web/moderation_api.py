@@ -32,14 +32,11 @@ class ActionDraft(BaseModel):
         "lock",
         "unlock",
         "slow_mode",
-        "warn",
-        "mute",
-        "ban",
+        "sanction",
         "dismiss",
         "undamp",
     ]
     rule: Literal["privacy", "illegal", "harassment", "misinformation", "spam", "other", "surge"]
-    days: float | None = Field(default=None, description="For mute")
     seconds: int | None = Field(default=None, description="For slow_mode: minimum interval")
 
 
@@ -81,7 +78,6 @@ def act(draft: ActionDraft, momo: MomoDep, viewer: SignedInDep) -> Created:
         draft.target_id,
         draft.action,
         draft.rule,
-        days=draft.days,
         seconds=draft.seconds,
     )
     return Created(id=action_id)

@@ -49,12 +49,11 @@ def act(
     target_id: Annotated[str, Form(max_length=100)],
     action: Annotated[str, Form(max_length=20)],
     rule: Annotated[str, Form(max_length=20)],
-    days: Annotated[float | None, Form()] = None,
     seconds: Annotated[int | None, Form()] = None,
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(momo, viewer, csrf)
-    momo.moderation.act(viewer, target_type, target_id, action, rule, days=days, seconds=seconds)
+    momo.moderation.act(viewer, target_type, target_id, action, rule, seconds=seconds)
     return back("/mod")
 
 

@@ -8,14 +8,16 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from momo.content.text import TOPIC_PATTERN, normalize_topic
+from momo.core import Momo
 from momo.errors import Forbidden, NotFound
 from momo.identity.accounts import Viewer
 from momo.identity.voices import voice_label
+from momo.privacy.coarse_time import clock_time
 from momo.privacy.pii import Finding, explain, scan
 from momo.web.api import set_session_cookie
 from momo.web.deps import (
@@ -159,18 +161,39 @@ def note(
     request: Request, note_id: str, momo: MomoDep, viewer: ViewerDep, locale: LocaleDep
 ) -> Response:
     view = momo.notes.page(note_id, viewer, locale)
-    return page(request, "note.html", note=view, reply_to=request.query_params.get("reply_to"))
+    posted = request.query_params.get("posted")
+    release = None
+    if viewer is not None and posted in ("note", "comment"):
+        earliest, latest = momo.time.release_window(comment=posted == "comment")
+        release = (posted, clock_time(earliest), clock_time(latest))
+    return page(
+        request,
+        "note.html",
+        note=view,
+        reply_to=request.query_params.get("reply_to"),
+        release=release,
+    )
 
 
 @router.get("/media/{name}")
 def media(name: str, momo: MomoDep) -> Response:
+    return _image(momo, name, thumb=False)
+
+
+@router.get("/media/t/{name}")
+def media_thumb(name: str, momo: MomoDep) -> Response:
+    return _image(momo, name, thumb=True)
+
+
+def _image(momo: Momo, name: str, *, thumb: bool) -> Response:
     if not re.fullmatch(r"[A-Za-z0-9_-]{24}\.(jpg|png)", name):
         raise NotFound("no such image")
-    path = momo.media.path(name)
-    if path is None:
+    data = momo.media.read(name, thumb=thumb)
+    if data is None:
         raise NotFound("no such image")
-    return FileResponse(
-        path, headers={"Cache-Control": "public, max-age=31536000, immutable"}, stat_result=None
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(
+        data, media_type=kind, headers={"Cache-Control": "public, max-age=31536000, immutable"}
     )
 
 
@@ -302,7 +325,7 @@ async def compose(
         )
     cleaned = [momo.scrub_image(await upload.read()) for upload in images if upload.filename]
     note_id = momo.notes.create(viewer, title, body, cleaned)
-    return back(f"/notes/{note_id}")
+    return back(f"/notes/{note_id}?posted=note")
 
 
 @router.post("/compose/style", response_class=HTMLResponse)
@@ -386,8 +409,8 @@ def comment(
             reply_to=reply_to,
             warnings=warnings,
         )
-    posted = momo.comments.add(viewer, note_id, body, reply_to or None)
-    return back(f"/notes/{note_id}#c-{posted.id}")
+    momo.comments.add(viewer, note_id, body, reply_to or None)
+    return back(f"/notes/{note_id}?posted=comment")
 
 
 @router.post("/notes/{note_id}/react")

@@ -1,0 +1,13 @@
+"""INSERT … ON CONFLICT DO NOTHING for both SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def upsert_ignore(conn: Connection, table: Table, **values: Any) -> Any:
+    module = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return module.insert(table).values(**values).on_conflict_do_nothing()
