@@ -20,7 +20,7 @@ from sqlalchemy import select
 from momo.core import Momo
 from momo.identity.accounts import Viewer
 from momo.storage.metadata import metadata
-from tests.conftest import PG_URL, SUITE_SCHEMA, FakeClock, new_client, sign_up
+from tests.conftest import PG_URL, SUITE_SCHEMA, FakeClock, new_client, publish, sign_up
 from tests.forensics import link_items, postgres_row_versions, wal_transactions
 
 Snapshot = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
@@ -65,27 +65,44 @@ def _threads(momo: Momo, count: int) -> list[str]:
 
 
 def test_a_writing_request_changes_no_row_of_the_account(momo: Momo, app: Any) -> None:
-    """X acts twice and Y once, for every kind of item write. A row that changes in both
-    of X's requests and not in Y's, or a value that X's two new items share and Y's does
-    not, links X's items."""
+    """X acts twice and Y once, for every kind of item write: create, edit and delete
+    notes and comments, like, bookmark and unbookmark, report. A row that changes in
+    both of X's requests and not in Y's, or a value that X's two new rows share and
+    Y's do not, links X's items."""
     clock: FakeClock = momo.time.clock  # type: ignore[assignment]
     x, y = new_client(app), new_client(app)
     for person in (x, y):
         sign_up(person)
     threads = _threads(momo, 12)
-    clock.advance(momo.settings.time_granularity_seconds)  # the threads are published
-    momo.publication.publish_due()
+    publish(momo)
+    made: dict[tuple[str, int], str] = {}  # (kind, index) -> the id a request created
+
+    def remember(kind: str, index: int, response: Any) -> Any:
+        if response.status_code == 201:
+            made[(kind, index)] = response.json()["id"]
+        return response
+
     actions = {
-        "note": lambda c, i: c.post("/api/notes", json={"title": f"t{i}", "body": f"b {i}"}),
-        "comment": lambda c, i: c.post(
-            f"/api/notes/{threads[i]}/comments", json={"body": f"reply {i}"}
+        "note": lambda c, i: remember(
+            "note", i, c.post("/api/notes", json={"title": f"t{i}", "body": f"b {i}"})
+        ),
+        "comment": lambda c, i: remember(
+            "comment",
+            i,
+            c.post(f"/api/notes/{threads[i]}/comments", json={"body": f"reply {i}"}),
         ),
         "like": lambda c, i: c.post(f"/api/notes/{threads[3 + i]}/like"),
         "bookmark": lambda c, i: c.post(f"/api/notes/{threads[6 + i]}/collect"),
+        "unbookmark": lambda c, i: c.delete(f"/api/notes/{threads[6 + i]}/collect"),
         "report": lambda c, i: c.post(
             "/api/reports",
             json={"target_type": "note", "target_id": threads[9 + i], "reason": "spam"},
         ),
+        "edit note": lambda c, i: c.patch(
+            f"/api/notes/{made[('note', i)]}", json={"title": f"edited {i}", "body": "new"}
+        ),
+        "delete comment": lambda c, i: c.delete(f"/api/comments/{made[('comment', i)]}"),
+        "delete note": lambda c, i: c.delete(f"/api/notes/{made[('note', i)]}"),
     }
     for kind, act in actions.items():
         seen = []
@@ -99,6 +116,9 @@ def test_a_writing_request_changes_no_row_of_the_account(momo: Momo, app: Any) -
         assert not shared_rows, f"{kind}: both of X's requests changed {shared_rows}"
         shared_values = {v for v in x1_values if v in x2_values} - set(y1_values)
         assert not shared_values, f"{kind}: X's new rows share {shared_values}"
+        if kind == "comment":
+            publish(momo)  # so the edits and deletes below find public items
+        clock.advance(1)
 
 
 def test_the_table_diff_catches_a_per_account_write(momo: Momo, app: Any) -> None:
@@ -130,9 +150,7 @@ def _seed_interleaved(momo: Momo, people: list[Viewer]) -> dict[str, str]:
     """Each person writes notes, comments and bookmarks, interleaved with everyone else."""
     rng = random.Random(7)
     threads = _threads(momo, 12) + _threads(momo, 12)
-    clock: FakeClock = momo.time.clock  # type: ignore[assignment]
-    clock.advance(momo.settings.time_granularity_seconds)
-    momo.publication.publish_due()
+    publish(momo)
     _checkpoint(momo)  # what the attacker reads starts here
     truth: dict[str, str] = {}
     steps = [(person, kind) for person in people for kind in ("note", "comment", "bookmark")]

@@ -40,14 +40,16 @@ class Settings(BaseSettings):
     persona_name: str = "Momo"
     persona_avatar: str = "/static/momo-avatar.svg"
 
-    time_granularity_minutes: int = Field(
+    # Fractions of a minute are allowed for tests and demos; below a minute the
+    # bucket no longer hides much (docs/threat-model.md).
+    time_granularity_minutes: float = Field(
         default=5,
-        ge=1,
+        ge=0.05,
         le=24 * 60,
         description="Size of a time bucket: notes are stored with it and published when it ends.",
     )
-    comment_granularity_minutes: int = Field(
-        default=1, ge=1, le=24 * 60, description="The (shorter) bucket for comments."
+    comment_granularity_minutes: float = Field(
+        default=1, ge=0.05, le=24 * 60, description="The (shorter) bucket for comments."
     )
     publish_jitter: int = Field(
         default=0, ge=0, le=24 * 3600, description="Maximum random publish delay in seconds."
@@ -113,8 +115,8 @@ class Settings(BaseSettings):
 
     @property
     def time_granularity_seconds(self) -> int:
-        return self.time_granularity_minutes * 60
+        return round(self.time_granularity_minutes * 60)
 
     @property
     def comment_granularity_seconds(self) -> int:
-        return min(self.comment_granularity_minutes, self.time_granularity_minutes) * 60
+        return round(min(self.comment_granularity_minutes, self.time_granularity_minutes) * 60)

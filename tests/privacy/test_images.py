@@ -150,3 +150,45 @@ def test_exiftool_finds_nothing_left(tmp_path: Path) -> None:
     for secret in ("Li Lei", "secret place", "taken at home", "SpyCam", "SN-12345"):
         assert secret not in flat
     assert not any("Thumbnail" in key or "Comment" in key for key in after)
+
+
+def test_camera_sizes_are_served_at_one_standard_size(client, momo) -> None:  # type: ignore[no-untyped-def]
+    """The attack: two covers of the same odd size come from the same phone. After
+    scrubbing, photos of 4032×3024, 4000×3000 and 1234×925 are indistinguishable."""
+    from tests.conftest import publish, sign_up
+
+    sign_up(client)
+    served = []
+    for size in ((4032, 3024), (4000, 3000), (1234, 925)):
+        response = client.post(
+            "/api/notes/with-images",
+            data={"title": f"{size}", "body": ""},
+            files=[("images", ("p.jpg", jpeg_bytes(size, "green"), "image/jpeg"))],
+        )
+        assert response.status_code == 201, response.text
+        page = client.get(f"/api/notes/{response.json()['id']}").json()
+        (image,) = page["images"]
+        full = Image.open(io.BytesIO(client.get(image["url"]).content))
+        thumb = Image.open(io.BytesIO(client.get(image["thumb_url"]).content))
+        served.append((full.size, thumb.size, image["width"], image["height"]))
+    assert len(set(served)) == 1
+    assert served[0][0] == full_size((4, 3)) and served[0][1] == (400, 300)
+    # A feed card carries the thumbnail, not the full view.
+    publish(momo)
+    cards = client.get("/api/feed", params={"kind": "latest"}).json()["items"]
+    covers = [client.get(card["cover"]["thumb_url"]) for card in cards]
+    assert all(Image.open(io.BytesIO(c.content)).size[0] == 400 for c in covers)
+    html = client.get("/latest", headers={"accept": "text/html"}).text
+    assert all(card["cover"]["thumb_url"] in html for card in cards)
+    assert not any(f'src="{card["cover"]["url"]}"' in html for card in cards)
+
+
+def test_every_shape_maps_to_its_standard_size() -> None:
+    from momo.privacy.images import SHAPES, nearest_shape, thumb_size
+
+    for width, height in ((1500, 2000), (1000, 1000), (1920, 1080), (1080, 1920), (3000, 600)):
+        shape = nearest_shape(width, height)
+        assert shape in SHAPES
+        cleaned = scrub(jpeg_bytes((width, height)), **LIMITS)
+        assert (cleaned.width, cleaned.height) == full_size(shape)
+        assert Image.open(io.BytesIO(cleaned.thumb)).size == thumb_size(shape)

@@ -1,0 +1,122 @@
+"""Batched publication: the polling attack.
+
+The first release stored 5-minute buckets but showed every comment at once:
+a scraper polling /api/feed saw 22 of 22 comments within 2 s of posting, in
+order. Here a scraper polls the feed and a thread every half second of the
+(fake) clock while people post; nothing may appear, and no counter may move,
+before the item's bucket has ended.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+from momo.core import Momo
+from momo.privacy.coarse_time import bucket
+from tests.conftest import FakeClock, new_client, publish, sign_up
+
+
+def _poll(anonymous: Any, thread: str) -> tuple[set[str], set[str], int]:
+    feed = anonymous.get("/api/feed", params={"kind": "latest"}).json()["items"]
+    page = anonymous.get(f"/api/notes/{thread}").json()
+    comments = {c["id"] for top in page["comments"] for c in [top, *top["replies"]]}
+    count = next(card["comment_count"] for card in feed if card["id"] == thread)
+    return {card["id"] for card in feed}, comments, count
+
+
+def test_a_poller_sees_nothing_before_its_bucket_ends(
+    app: Any, momo: Momo, clock: FakeClock
+) -> None:
+    writers = [new_client(app) for _ in range(6)]  # probation limits: 5 notes an hour each
+    for writer in writers:
+        sign_up(writer)
+    anonymous = new_client(app)
+    thread = writers[0].post("/api/notes", json={"title": "live", "body": "chat"}).json()["id"]
+    publish(momo)
+    note_size = momo.settings.time_granularity_seconds
+    comment_size = momo.settings.comment_granularity_seconds
+    rng = random.Random(3)
+    posted: dict[str, tuple[str, float]] = {}  # id -> (kind, when)
+    first_seen: dict[str, float] = {}
+    count_seen: list[tuple[float, int]] = []
+    start = clock.now
+    while clock.now < start + 2 * note_size:
+        if rng.random() < 0.025:
+            writer = rng.choice(writers)
+            if rng.random() < 0.7:
+                response = writer.post(
+                    f"/api/notes/{thread}/comments", json={"body": f"c{len(posted)}"}
+                )
+                posted[response.json()["id"]] = ("comment", clock.now)
+            else:
+                response = writer.post("/api/notes", json={"title": "n", "body": f"{clock.now}"})
+                posted[response.json()["id"]] = ("note", clock.now)
+            assert response.status_code == 201, response.text
+        notes, comments, count = _poll(anonymous, thread)
+        for item in notes | comments:
+            first_seen.setdefault(item, clock.now)
+        count_seen.append((clock.now, count))
+        clock.advance(0.5)
+    clock.advance(note_size)
+    notes, comments, _ = _poll(anonymous, thread)
+    for item in notes | comments:
+        first_seen.setdefault(item, clock.now)
+
+    assert sum(kind == "comment" for kind, _ in posted.values()) >= 5
+    assert sum(kind == "note" for kind, _ in posted.values()) >= 2
+    for item, (kind, when) in posted.items():
+        size = comment_size if kind == "comment" else note_size
+        ends = bucket(when, size) + size
+        assert item in first_seen, f"{kind} {item} never appeared"
+        assert first_seen[item] >= ends, f"{kind} seen {ends - first_seen[item]} s early"
+    # A bucket is released at once: everything written in it appears at the same poll.
+    by_bucket: dict[tuple[str, int], set[float]] = {}
+    for item, (kind, when) in posted.items():
+        size = comment_size if kind == "comment" else note_size
+        by_bucket.setdefault((kind, bucket(when, size)), set()).add(first_seen[item])
+    assert all(len(moments) == 1 for moments in by_bucket.values())
+    # The thread's public comment count moves only at comment bucket boundaries.
+    for (before, old), (after, new) in itertools.pairwise(count_seen):
+        if new != old:
+            assert bucket(after, comment_size) > bucket(before, comment_size)
+
+
+def test_the_publish_jitter_delays_comments_too(app: Any, momo: Momo, clock: FakeClock) -> None:
+    writer, anonymous = new_client(app), new_client(app)
+    sign_up(writer)
+    thread = writer.post("/api/notes", json={"title": "t", "body": ""}).json()["id"]
+    publish(momo)
+    momo.time.jitter = 1800
+    posted_at = clock.now
+    ids = [
+        writer.post(f"/api/notes/{thread}/comments", json={"body": f"c{i}"}).json()["id"]
+        for i in range(12)
+    ]
+    seen: dict[str, float] = {}
+    while len(seen) < len(ids) and clock.now < posted_at + 2400:
+        clock.advance(30)
+        page = anonymous.get(f"/api/notes/{thread}").json()
+        for top in page["comments"]:
+            seen.setdefault(top["id"], clock.now)
+    assert set(seen) == set(ids)
+    delays = sorted(seen[i] - posted_at for i in ids)
+    assert delays[-1] > 5 * momo.settings.comment_granularity_seconds, "jitter spreads them"
+    assert len({round(d) for d in delays}) > 2
+
+
+def test_the_composer_is_told_when_an_item_goes_public(
+    app: Any, momo: Momo, clock: FakeClock
+) -> None:
+    writer = new_client(app)
+    sign_up(writer)
+    clock.advance(70)
+    created = writer.post("/api/notes", json={"title": "t", "body": ""}).json()
+    size = momo.settings.time_granularity_seconds
+    ends = bucket(clock.now, size) + size
+    assert created["visible_from"] == created["visible_by"]
+    assert created["visible_from"].endswith(f"{(ends % 3600) // 60:02d}Z")
+    momo.time.jitter = 600
+    later = writer.post("/api/notes", json={"title": "u", "body": ""}).json()
+    assert later["visible_by"] > later["visible_from"]
