@@ -28,9 +28,11 @@ Record = tuple[Any, ...]
 
 @dataclass
 class Transaction:
-    """The records one committed transaction wrote (new or changed rows)."""
+    """The records one committed transaction wrote (new or changed rows), and which of
+    them are rows that did not exist before it."""
 
     records: list[Record] = field(default_factory=list)
+    created: set[Record] = field(default_factory=set)  # identities first seen here
 
     def identities(self) -> set[Record]:
         return {identity(record) for record in self.records}
@@ -148,6 +150,8 @@ def wal_transactions(database: Path, wal: Path) -> list[Transaction]:
             for record in page_records(page, number == 1):
                 if known.get(identity(record)) != record:
                     transaction.records.append(record)
+                    if identity(record) not in known:
+                        transaction.created.add(identity(record))
                     known[identity(record)] = record
         transactions.append(transaction)
         pending = {}
@@ -182,7 +186,14 @@ def postgres_row_versions(conn: Any, schema: str) -> list[Transaction]:
             for xmin, attrs in rows:
                 values = tuple(None if a is None else _unwrap_varlena(bytes(a)) for a in attrs)
                 by_xmin[int(xmin)].records.append((table, *values))
-    return list(by_xmin.values())
+    # A row is created by the oldest transaction that wrote a version of it.
+    first: dict[Record, int] = {}
+    for xmin in sorted(by_xmin):
+        for record in by_xmin[xmin].records:
+            first.setdefault(identity(record), xmin)
+    for record_identity, xmin in first.items():
+        by_xmin[xmin].created.add(record_identity)
+    return [by_xmin[xmin] for xmin in sorted(by_xmin)]
 
 
 def _unwrap_varlena(raw: bytes) -> bytes:
@@ -200,16 +211,20 @@ def _unwrap_varlena(raw: bytes) -> bytes:
 def link_items(
     transactions: Iterable[Transaction], item_ids: dict[str, str]
 ) -> tuple[dict[str, int], dict[frozenset[str], bool]]:
-    """Link items whose writing transactions changed the same row.
+    """Link items whose writing transactions changed the same existing row.
 
-    ``item_ids`` maps each item id to its (hidden) author. Returns, per item,
-    the index of the transaction that wrote it, and for every pair of items
-    that the attack linked, whether they really share an author.
+    ``item_ids`` maps each item id to its (hidden) author. An item is located at
+    the transaction that created a row naming it (a later update, such as a batch
+    publication, does not count). Returns, per item, the index of that
+    transaction, and for every pair of items that the attack linked, whether they
+    really share an author.
     """
     transactions = list(transactions)
     found: dict[str, int] = {}
     for index, transaction in enumerate(transactions):
         for record in transaction.records:
+            if identity(record) not in transaction.created:
+                continue
             for value in record[:4]:
                 key = value.decode("latin-1") if isinstance(value, bytes) else value
                 if isinstance(key, str) and key in item_ids and key not in found:
@@ -217,9 +232,10 @@ def link_items(
     # Rows whose identity recurs in several item transactions: the attacker's clues.
     seen_in: dict[Record, set[str]] = defaultdict(set)
     for item, index in found.items():
-        for identity in transactions[index].identities():
-            if not any(_names(value, item) for value in identity):
-                seen_in[identity].add(item)
+        transaction = transactions[index]
+        for row in transaction.identities() - transaction.created:
+            if not any(_names(value, item) for value in row):
+                seen_in[row].add(item)
     linked: dict[frozenset[str], bool] = {}
     for items in seen_in.values():
         if len(items) > len(found) // 2:

@@ -249,17 +249,23 @@ def _viewer(momo: Momo) -> Viewer:
     return viewer
 
 
-def test_link_items_counts_pairs() -> None:
-    from tests.forensics import Transaction
+def test_link_items_locates_items_where_created_and_links_through_updated_rows() -> None:
+    from tests.forensics import Transaction, identity
+
+    def written(item: str, *updated: tuple[str, ...]) -> Transaction:
+        row = (item, "a", "b")
+        return Transaction([row, *updated], {identity(row)})
 
     shared = ("acct-1", "hash", "member")
     transactions = [
-        Transaction([("n1", "a", "b"), shared]),
-        Transaction([("n2", "a", "b"), shared]),
-        Transaction([("n3", "a", "b"), ("acct-2", "hash", "member")]),
-        Transaction([("n4", "a", "b"), ("acct-3", "hash", "member")]),
-        Transaction([("n5", "a", "b"), ("acct-4", "hash", "member")]),
+        written("n1", shared),
+        written("n2", shared),
+        written("n3", ("acct-2", "hash", "member")),
+        written("n4", ("acct-3", "hash", "member")),
+        written("n5", ("acct-4", "hash", "member")),
+        # A later batch that updates n3 and n4 (a publication) locates neither again.
+        Transaction([("n3", "a", "c"), ("n4", "a", "c"), ("batch", "x", "y")]),
     ]
     found, linked = link_items(transactions, {f"n{i}": "x" for i in range(1, 6)})
-    assert len(found) == 5
+    assert found == {"n1": 0, "n2": 1, "n3": 2, "n4": 3, "n5": 4}
     assert linked == {frozenset(("n1", "n2")): True}

@@ -58,3 +58,80 @@ def test_round_trip_on_postgresql() -> None:
     db = Database(with_schema(url, "momo_migrations"))
     _round_trip(db)
     db.dispose()
+
+
+def test_a_first_release_database_upgrades_without_losing_anything(tmp_path: Path) -> None:
+    """0002 -> 0003 on a database the first release wrote: sealed sanction ledgers move
+    into the standing log (with the keyring), content stays, tables lose their rowids."""
+    import json
+
+    from momo.identity.standing import StandingService
+    from momo.keyring import Keyring
+    from momo.privacy.seal import Sealer
+
+    keys = Keyring.generate()
+    sealer = Sealer(keys.seal)
+    db = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(db.engine, "0002")
+    ledger = sealer.seal(json.dumps(["act-mute", "act-ban"]), "sanction-ledger", "acct-1")
+    with db.write() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, key_hash, role, created_bucket, probation_until,"
+                " muted_until, banned, vault, sanction_ledger)"
+                " VALUES ('acct-1', 'h', 'member', 0, 0, 4000, 1, NULL, :ledger)"
+            ),
+            {"ledger": ledger},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO notes (id, title, body, created_bucket, sealed_author)"
+                " VALUES ('note-1', 'kept', 'body', 0, x'00')"
+            )
+        )
+        for action, kind, until, outcome in (
+            ("act-mute", "mute", 4000, "in_effect"),
+            ("act-ban", "ban", None, "overturned"),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO mod_actions (id, kind, target_type, target_id, note_id, rule,"
+                    " created_bucket, until_bucket, outcome)"
+                    " VALUES (:id, :kind, 'note', 'note-1', 'note-1', 'spam', 0, :until, :outcome)"
+                ),
+                {"id": action, "kind": kind, "until": until, "outcome": outcome},
+            )
+    upgrade(db.engine, keys=keys)
+    standing = StandingService(db, keys, sealer).read("acct-1")
+    assert [(s.action_id, s.step, s.until) for s in standing.sanctions] == [
+        ("act-mute", "mute", 4000),
+        ("act-ban", "ban", None),
+    ]
+    assert standing.lifted == {"act-ban"} and not standing.banned and standing.muted_until == 4000
+    with db.read() as conn:
+        assert conn.execute(text("SELECT title, published FROM notes")).one() == ("kept", 1)
+        schemas = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notes'")
+        ).scalar_one()
+        assert schemas.rstrip().endswith("WITHOUT ROWID")
+        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(accounts)"))}
+        assert not columns & {"muted_until", "banned", "sanction_ledger"}
+        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+    db.dispose()
+
+
+def test_moving_sealed_ledgers_needs_the_keyring(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(db.engine, "0002")
+    with db.write() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, key_hash, created_bucket, sanction_ledger)"
+                " VALUES ('a', 'h', 0, x'01')"
+            )
+        )
+    with pytest.raises(RuntimeError, match="needs the secrets file"):
+        upgrade(db.engine)
+    with db.read() as conn:  # the failed step rolled back: nothing was lost
+        assert conn.execute(text("SELECT count(*) FROM accounts")).scalar() == 1
+    db.dispose()

@@ -1,0 +1,46 @@
+"""The app's lifespan: a housekeeping timer publishes ended buckets and empties the
+WAL without any request, and shutdown closes the database."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from momo.content.tables import notes
+from momo.core import Momo
+from momo.web.app import create_app
+from tests.conftest import PG_URL, FakeClock, sign_up
+
+
+def test_housekeeping_publishes_and_checkpoints_on_its_own(momo: Momo, clock: FakeClock) -> None:
+    app = create_app(momo, housekeeping_seconds=0.05)
+    with TestClient(app) as client:
+        sign_up(client)
+        client.post("/api/notes", json={"title": "t", "body": "b"})
+        clock.advance(momo.settings.time_granularity_seconds)
+        deadline = time.monotonic() + 5
+        published = False
+        while time.monotonic() < deadline and not published:
+            time.sleep(0.05)
+            with momo.db.read() as conn:
+                published = bool(conn.scalar(select(notes.c.published)))
+        assert published, "no request was needed to publish the ended bucket"
+        if not PG_URL:
+            wal = Path(f"{momo.settings.sqlite_file}-wal")
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and wal.stat().st_size:
+                time.sleep(0.05)
+            assert wal.stat().st_size == 0, "the timer truncates the WAL"
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the WAL is SQLite's")
+def test_shutdown_leaves_no_wal_behind(momo: Momo) -> None:
+    with TestClient(create_app(momo)) as client:
+        sign_up(client)
+        client.post("/api/notes", json={"title": "t", "body": "b"})
+    wal = Path(f"{momo.settings.sqlite_file}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
