@@ -51,9 +51,15 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.forensics import link_items, postgres_row_versions, wal_transactions  # noqa: E402
-
-from momo.identity.proof_of_work import solve  # noqa: E402
+from tests.forensics import (  # noqa: E402
+    Transaction,
+    clues,
+    link_items,
+    locate,
+    postgres_row_versions,
+    wal_transactions,
+)
+from tests.server import sign_up_over_http  # noqa: E402
 
 AUTHORS = 8
 NOTES_EACH = 5
@@ -117,13 +123,7 @@ def _free_port() -> int:
 
 def account(base: str) -> tuple[httpx.Client, str]:
     client = httpx.Client(base_url=base, timeout=60)
-    challenge = client.get("/api/pow").json()
-    nonce = solve(challenge["challenge"], challenge["difficulty"])
-    key = client.post(
-        "/api/accounts", json={"pow": {"challenge": challenge["challenge"], "nonce": nonce}}
-    ).json()["account_key"]
-    client.post("/api/session", json={"account_key": key})
-    return client, key
+    return client, sign_up_over_http(client)
 
 
 def grant_moderator(tree: Path, data_dir: Path, key: str, env: dict[str, str]) -> None:
@@ -261,6 +261,7 @@ def run(tree: Path, postgres: str | None) -> Findings:
                 conn.commit()
             engine.dispose()
             found, linked = link_items(transactions, everything)
+            explain(transactions, everything)
             findings.add(
                 "PostgreSQL row versions (xmin)",
                 f"{len(found)} items located; " + pairs_summary(everything, linked),
@@ -275,6 +276,7 @@ def run(tree: Path, postgres: str | None) -> Findings:
             wal = copy / "db-wal"
             transactions = wal_transactions(copy / "db", wal) if wal.exists() else []
             found, linked = link_items(transactions, everything)
+            explain(transactions, everything)
             findings.add(
                 "hot copy (file + WAL)",
                 f"{len(found)} of {len(everything)} items located in the WAL; "
@@ -383,6 +385,14 @@ def run(tree: Path, postgres: str | None) -> Findings:
             c.close()
     shutil.rmtree(work, ignore_errors=True)
     return findings
+
+
+def explain(transactions: list[Transaction], items: dict[str, str], most: int = 5) -> None:
+    """Print the rows that linked items, most used first: what the attack found."""
+    found = locate(transactions, items)
+    for row, linked in sorted(clues(transactions, found).items(), key=lambda c: -len(c[1]))[:most]:
+        authors = Counter(items[i] for i in linked)
+        print(f"    clue {str(row)[:90]}: {len(linked)} items of {len(authors)} authors")
 
 
 def _rho(seen: list[str], truth: list[str]) -> float:

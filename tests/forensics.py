@@ -162,7 +162,8 @@ def wal_transactions(database: Path, wal: Path) -> list[Transaction]:
 
 
 def postgres_row_versions(conn: Any, schema: str) -> list[Transaction]:
-    """Every tuple version in every table of ``schema``, grouped by the xmin that wrote it."""
+    """Every tuple version in every table of ``schema`` that ``pageinspect`` lists (live
+    ones and dead ones not yet pruned), grouped by the xmin that wrote it."""
     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public")
     conn.exec_driver_sql(f"SET search_path TO {schema}, public")
     tables = [
@@ -208,18 +209,9 @@ def _unwrap_varlena(raw: bytes) -> bytes:
 # -- the attack ---------------------------------------------------------------
 
 
-def link_items(
-    transactions: Iterable[Transaction], item_ids: dict[str, str]
-) -> tuple[dict[str, int], dict[frozenset[str], bool]]:
-    """Link items whose writing transactions changed the same existing row.
-
-    ``item_ids`` maps each item id to its (hidden) author. An item is located at
-    the transaction that created a row naming it (a later update, such as a batch
-    publication, does not count). Returns, per item, the index of that
-    transaction, and for every pair of items that the attack linked, whether they
-    really share an author.
-    """
-    transactions = list(transactions)
+def locate(transactions: list[Transaction], item_ids: dict[str, str]) -> dict[str, int]:
+    """Each item's writing transaction: the one that created a row naming it (a later
+    update, such as a batch publication, does not count)."""
     found: dict[str, int] = {}
     for index, transaction in enumerate(transactions):
         for record in transaction.records:
@@ -229,20 +221,42 @@ def link_items(
                 key = value.decode("latin-1") if isinstance(value, bytes) else value
                 if isinstance(key, str) and key in item_ids and key not in found:
                     found[key] = index
-    # Rows whose identity recurs in several item transactions: the attacker's clues.
+    return found
+
+
+def clues(transactions: list[Transaction], found: dict[str, int]) -> dict[Record, set[str]]:
+    """Pre-existing rows that an item's writing transaction changed, with the items whose
+    transactions changed each: the attacker's clues. Rows naming the item itself
+    (its own counters, say) and rows that more than half the items touch (a global
+    counter) say nothing and are left out."""
     seen_in: dict[Record, set[str]] = defaultdict(set)
     for item, index in found.items():
         transaction = transactions[index]
         for row in transaction.identities() - transaction.created:
             if not any(_names(value, item) for value in row):
                 seen_in[row].add(item)
+    return {row: items for row, items in seen_in.items() if len(items) <= len(found) // 2}
+
+
+def link_items(
+    transactions: Iterable[Transaction], item_ids: dict[str, str]
+) -> tuple[dict[str, int], dict[frozenset[str], bool]]:
+    """Link items whose separate writing transactions changed the same existing row.
+
+    ``item_ids`` maps each item id to its (hidden) author. Returns, per item, the
+    index of its writing transaction, and for every pair of items that the attack
+    linked, whether they really share an author. Items that one transaction wrote
+    together (a batch: on PostgreSQL, a publication whose versions outlived the
+    original inserts) are not linked to each other by it: that is co-occurrence in
+    a batch of many authors, not a trace of one.
+    """
+    transactions = list(transactions)
+    found = locate(transactions, item_ids)
     linked: dict[frozenset[str], bool] = {}
-    for items in seen_in.values():
-        if len(items) > len(found) // 2:
-            continue  # a row every writer touches (a global counter) says nothing
+    for items in clues(transactions, found).values():
         for a in items:
             for b in items:
-                if a < b:
+                if a < b and found[a] != found[b]:
                     linked[frozenset((a, b))] = item_ids[a] == item_ids[b]
     return found, linked
 

@@ -23,6 +23,19 @@ class RunningServer:
     stderr: Path
 
 
+def sign_up_over_http(client: httpx.Client) -> str:
+    """Solve the proof-of-work, open an account and sign the client in; returns the key."""
+    from momo.identity.proof_of_work import solve
+
+    challenge = client.get("/api/pow").json()
+    nonce = solve(challenge["challenge"], challenge["difficulty"])
+    key: str = client.post(
+        "/api/accounts", json={"pow": {"challenge": challenge["challenge"], "nonce": nonce}}
+    ).json()["account_key"]
+    client.post("/api/session", json={"account_key": key})
+    return key
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -8,11 +8,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from momo.identity.proof_of_work import solve
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
 from tests.conftest import PG_URL, empty_postgres, jpeg_bytes
-from tests.server import running_server
+from tests.server import running_server, sign_up_over_http
 
 MARKER = "127.0.0.77"
 SPOOFED = "203.0.113.9"
@@ -31,12 +30,7 @@ def test_marker_address_is_nowhere(tmp_path: Path, database_template: str) -> No
             timeout=10,
             headers={"X-Forwarded-For": SPOOFED},
         ) as client:
-            challenge = client.get("/api/pow").json()
-            nonce = solve(challenge["challenge"], challenge["difficulty"])
-            key = client.post(
-                "/api/accounts", json={"pow": {"challenge": challenge["challenge"], "nonce": nonce}}
-            ).json()["account_key"]
-            client.post("/api/session", json={"account_key": key})
+            sign_up_over_http(client)
             note = client.post(
                 "/api/notes/with-images",
                 data={"title": "where am I", "body": "#test"},

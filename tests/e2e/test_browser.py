@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_URL, empty_postgres, jpeg_bytes
-from tests.server import running_server
+from tests.server import running_server, sign_up_over_http
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -264,15 +264,8 @@ def test_report_sanction_appeal_and_public_log(  # type: ignore[no-untyped-def]
 def _api_account(base: str):  # type: ignore[no-untyped-def]
     import httpx
 
-    from momo.identity.proof_of_work import solve
-
     client = httpx.Client(base_url=base, timeout=30)
-    challenge = client.get("/api/pow").json()
-    nonce = solve(challenge["challenge"], challenge["difficulty"])
-    key = client.post(
-        "/api/accounts", json={"pow": {"challenge": challenge["challenge"], "nonce": nonce}}
-    ).json()["account_key"]
-    client.post("/api/session", json={"account_key": key})
+    sign_up_over_http(client)
     return client
 
 

@@ -109,7 +109,7 @@ class Vault:
 
     def append(self, conn: Connection, vault_key: bytes, op: str, kind: str, item_id: str) -> None:
         """Add one entry inside the caller's write transaction."""
-        if op not in "+-" or kind not in KINDS:
+        if op not in ("+", "-") or kind not in KINDS:
             raise ValueError(f"bad vault entry {op!r} {kind!r}")
         # Only committed entries are remembered, so probe on a copy here: this
         # transaction may still roll back.

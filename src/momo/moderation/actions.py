@@ -34,9 +34,13 @@ MAX_SLOW_MODE = 24 * 3600
 ACTOR_KIND = "moderator"
 
 
-def require_moderator(viewer: Viewer) -> None:
+def require_moderator(viewer: Viewer, now: float) -> None:
+    """A moderator in good standing: a muted or banned moderator has no powers while
+    the sanction lasts, so nobody can use them to undo their own."""
     if not viewer.is_moderator:
         raise Forbidden("only moderators can do this")
+    if viewer.banned or viewer.muted_until > now:
+        raise Forbidden("moderator powers are suspended while your account is sanctioned")
 
 
 class ModerationService:
@@ -58,7 +62,7 @@ class ModerationService:
 
     # -- the queue ----------------------------------------------------------
     def queue(self, moderator: Viewer, locale: str = "en") -> list[QueueItem]:
-        require_moderator(moderator)
+        require_moderator(moderator, self._time.now())
         with self._db.read() as conn:
             open_reports = conn.execute(select(reports).where(reports.c.status == "open")).all()
             alerts = conn.execute(
@@ -145,7 +149,7 @@ class ModerationService:
         *,
         seconds: int | None = None,
     ) -> str:
-        require_moderator(moderator)
+        require_moderator(moderator, self._time.now())
         if kind not in ACTIONS:
             raise InvalidInput(f"action must be one of: {', '.join(ACTIONS)}", field="action")
         if rule not in REASONS and rule != SURGE:
@@ -158,6 +162,8 @@ class ModerationService:
         now = self._time.now()
         with self._db.write() as conn:
             target = load_target(conn, target_type, target_id)
+            if self._author(target) == moderator.account_id:
+                raise Forbidden("you cannot act on your own content; another moderator will")
             self._apply(conn, target, kind, seconds)
             first_report = conn.scalar(
                 select(func.min(reports.c.created_bucket)).where(

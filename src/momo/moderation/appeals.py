@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -104,7 +105,7 @@ class AppealService:
         return appeal_id
 
     def pending(self, moderator: Viewer, locale: str = "en") -> list[AppealView]:
-        require_moderator(moderator)
+        require_moderator(moderator, self._time.now())
         with self._db.read() as conn:
             rows = conn.execute(
                 select(
@@ -131,13 +132,14 @@ class AppealService:
                     text=row.text,
                     time=self._time.describe(row.created_bucket, locale)[0],
                     status=row.status,
-                    you_acted=self._acted(row.sealed_actor, row.action_id, moderator),
+                    you_acted=self._acted(row.sealed_actor, row.action_id, moderator)
+                    or self._own_case(conn, row, moderator),
                 )
                 for row in rows
             ]
 
     def decide(self, moderator: Viewer, appeal_id: str, outcome: str) -> None:
-        require_moderator(moderator)
+        require_moderator(moderator, self._time.now())
         if outcome not in (UPHELD, OVERTURNED):
             raise InvalidInput("outcome must be 'upheld' or 'overturned'", field="outcome")
         with self._db.write() as conn:
@@ -149,6 +151,8 @@ class AppealService:
             action = conn.execute(select(actions).where(actions.c.id == appeal.action_id)).one()
             if self._acted(action.sealed_actor, action.id, moderator):
                 raise Forbidden("a different moderator must decide an appeal of your own action")
+            if self._own_case(conn, action, moderator):
+                raise Forbidden("nobody decides an appeal about their own content")
             if outcome == OVERTURNED:
                 self._undo(conn, action)
             conn.execute(update(actions).where(actions.c.id == action.id).values(outcome=outcome))
@@ -158,6 +162,12 @@ class AppealService:
                 .values(status=outcome, decided_bucket=self._time.now_bucket())
             )
         self._changed()
+
+    def _own_case(self, conn: Connection, action: Any, moderator: Viewer) -> bool:
+        target = load_target(conn, action.target_type, action.target_id)
+        return self._sealer.open(target.sealed_author, target.type, target.id) == (
+            moderator.account_id
+        )
 
     def _acted(self, sealed_actor: bytes | None, action_id: str, moderator: Viewer) -> bool:
         if sealed_actor is None:

@@ -55,7 +55,7 @@ class AppealView(BaseModel):
     text: str
     time: str
     status: str
-    you_acted: bool
+    you_acted: bool  # you took the action, or the content is yours: another moderator decides
 
 
 class LogEntry(BaseModel):

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from momo.moderation.actions import require_moderator
 from momo.web.deps import LocaleDep, MomoDep, SignedInDep
 from momo.web.pages import back, check_csrf, page
 
@@ -32,7 +31,6 @@ def report(
 
 @router.get("/mod", response_class=HTMLResponse)
 def queue(request: Request, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> Response:
-    require_moderator(viewer)
     return page(
         request,
         "mod.html",
