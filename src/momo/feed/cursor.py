@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 
 from momo.errors import InvalidInput
+
+MAX_KEY = 2**53  # sort keys are bucket starts and hot ranks, far below this
 
 
 def encode(first: float | int, second: str) -> str:
@@ -23,6 +26,10 @@ def decode(cursor: str | None) -> tuple[float, str] | None:
         first, second = json.loads(raw)
         if not isinstance(first, int | float) or not isinstance(second, str):
             raise ValueError("wrong shape")
+        # NaN, infinities and huge numbers are valid JSON to Python but no sort key
+        # this server hands out, and a database cannot compare with them.
+        if not math.isfinite(first) or abs(first) > MAX_KEY or len(second) > 40:
+            raise ValueError("out of range")
         return float(first), second
     except (ValueError, TypeError) as error:
         raise InvalidInput("the cursor is not one this server gave out", field="cursor") from error

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
+from momo.errors import TooManyRequests
 from momo.privacy.coarse_time import Clock, system_clock
 
 
@@ -25,10 +26,11 @@ class Decision:
     retry_after: int
 
 
-class RateLimited(Exception):
+class RateLimited(TooManyRequests):
+    """A limit refused the request: a 429 with Retry-After, like every domain refusal."""
+
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many requests; try again in {retry_after} s")
-        self.retry_after = retry_after
+        super().__init__(f"too many requests; try again in {retry_after} s", retry_after)
 
 
 class CounterStore(Protocol):

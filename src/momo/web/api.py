@@ -142,7 +142,7 @@ def delete_account(
 def sign_in(body: SignIn, momo: MomoDep, response: Response, request: Request) -> Ok:
     momo.limiter.enforce("signin", client_subject(request), 30, 300)
     token = momo.accounts.sign_in(body.account_key)
-    set_session_cookie(response, momo, token)
+    set_session_cookie(request, response, momo, token)
     return Ok()
 
 
@@ -323,13 +323,14 @@ def my_bookmarks(momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> FeedP
     return momo.feeds.cards(momo.reactions.bookmarks(viewer), locale)
 
 
-def set_session_cookie(response: Response, momo: MomoDep, token: str) -> None:
+def set_session_cookie(request: Request, response: Response, momo: MomoDep, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=momo.settings.session_days * 86400,
         httponly=True,
         samesite="lax",
-        secure=momo.settings.cookie_secure,
+        # Over HTTPS always; MOMO_COOKIE_SECURE covers a proxy that terminates TLS.
+        secure=momo.settings.cookie_secure or request.url.scheme == "https",
         path="/",
     )

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from momo import __version__
 from momo.core import Momo
 from momo.web import api, errors, moderation_api, moderation_pages, pages
+from momo.web.browser_guard import BrowserGuard
 from momo.web.client_shield import ClientShield
 
 STATIC = Path(__file__).parent / "static"
@@ -62,6 +63,7 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     settings = momo.settings
     body_limit = settings.max_image_bytes * settings.max_images_per_note + 1024 * 1024
+    app.add_middleware(BrowserGuard)
     app.add_middleware(
         ClientShield,
         limiter=momo.limiter,

@@ -240,7 +240,7 @@ def signup(
     token = momo.accounts.sign_in(created.account_key)
     response = page(request, "signup_done.html", account_key=created.account_key)
     response.headers["Cache-Control"] = "no-store"
-    set_session_cookie(response, momo, token)
+    set_session_cookie(request, response, momo, token)
     return response
 
 
@@ -256,7 +256,7 @@ def signin(
     momo.limiter.enforce("signin", client_subject(request), 30, 300)
     token = momo.accounts.sign_in(account_key)
     response = back("/")
-    set_session_cookie(response, momo, token)
+    set_session_cookie(request, response, momo, token)
     return response
 
 

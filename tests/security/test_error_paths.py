@@ -1,0 +1,83 @@
+"""Inputs that used to crash a request with a 500 and a traceback."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from momo import errors
+from momo.web import errors as web_errors
+from tests.conftest import new_client, sign_up
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _all_subclasses(sub)
+    return found
+
+
+def _raiser(error: Exception) -> Any:
+    def route() -> None:
+        raise error
+
+    return route
+
+
+def test_every_domain_error_is_a_clear_4xx() -> None:
+    import momo.core
+    import momo.web.app  # noqa: F401
+
+    classes = {errors.MomoError, *_all_subclasses(errors.MomoError)}
+    assert len(classes) >= 8
+    app = FastAPI()
+    web_errors.install(app)
+    for index, cls in enumerate(sorted(classes, key=lambda c: c.__qualname__)):
+        try:
+            instance = cls("refused")
+        except TypeError:
+            instance = cls("refused", 7)  # the rate-limit errors carry Retry-After
+
+        app.add_api_route(f"/api/e{index}", _raiser(instance))
+    client = TestClient(app, raise_server_exceptions=False)
+    for index, cls in enumerate(sorted(classes, key=lambda c: c.__qualname__)):
+        response = client.get(f"/api/e{index}")
+        assert 400 <= response.status_code < 500, cls
+        assert response.json()["error"]["message"] == "refused" or "too many" in str(
+            response.json()
+        ), cls
+
+
+def test_the_sign_in_limit_answers_429_with_retry_after(app: Any) -> None:
+    client = new_client(app)
+    statuses = [
+        client.post("/api/session", json={"account_key": "mo-" + "-".join(["ABCD"] * 8)})
+        for _ in range(35)
+    ]
+    codes = [r.status_code for r in statuses]
+    assert set(codes) <= {401, 429} and 429 in codes
+    limited = next(r for r in statuses if r.status_code == 429)
+    assert int(limited.headers["retry-after"]) > 0
+    form = client.post("/signin", data={"account_key": "x"}, headers={"accept": "text/html"})
+    assert form.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ['[NaN, "a"]', '[Infinity, "a"]', '[-Infinity, "a"]', "[1" + "0" * 140 + ', "a"]'],
+)
+def test_crafted_cursors_are_refused_not_crashed(app: Any, payload: str) -> None:
+    client = new_client(app)
+    sign_up(client)
+    cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    for path in ("/api/modlog", "/api/feed?kind=latest", "/api/feed?kind=discover"):
+        separator = "&" if "?" in path else "?"
+        response = client.get(f"{path}{separator}cursor={cursor}")
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["error"]["field"] == "cursor"
+    assert json.loads(base64.urlsafe_b64decode(cursor + "==="))  # a real JSON cursor
