@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
+
 from momo.config import Settings
 
 if TYPE_CHECKING:
@@ -162,16 +164,18 @@ class Momo:
         return exposure(draft, own, community)
 
     def delete_account(self, viewer: Viewer, *, keep_notes: bool) -> None:
-        """Delete an account; its notes and comments stay (still anonymous) or go with it."""
-        if not keep_notes:
-            index = self.accounts.read_vault(viewer)
-            with self.db.write() as conn:
-                for note_id in index.notes:
-                    self.notes.purge(conn, note_id)
-                for comment_id in index.comments:
-                    self.comments.erase(conn, comment_id)
-            self.feed_cache.invalidate()
-        self.accounts.delete(viewer)
+        """Delete an account; its notes and comments stay (still anonymous) or go with it,
+        in one transaction."""
+        index = self.accounts.read_vault(viewer)
+
+        def remove_items(conn: Connection) -> None:
+            for note_id in index.notes:
+                self.notes.purge(conn, note_id)
+            for comment_id in index.comments:
+                self.comments.erase(conn, comment_id)
+
+        self.accounts.delete(viewer, before_delete=None if keep_notes else remove_items)
+        self.feed_cache.invalidate()
         self.db.checkpoint()
 
     def housekeeping(self) -> None:

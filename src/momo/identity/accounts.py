@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, delete, insert, select, update
 
 from momo.config import Settings
-from momo.errors import InvalidInput, NotSignedIn
+from momo.errors import Forbidden, InvalidInput, NotSignedIn
 from momo.identity import account_keys, legacy_vault
 from momo.identity.standing import StandingService
 from momo.identity.tables import accounts, sessions
@@ -117,8 +117,14 @@ class AccountService:
         with self._db.write() as conn:
             conn.execute(update(accounts).where(accounts.c.id == account_id).values(role=role))
 
-    def delete(self, viewer: Viewer) -> None:
+    def delete(
+        self, viewer: Viewer, *, before_delete: Callable[[Connection], None] | None = None
+    ) -> None:
+        """Delete the account, its sessions, vault and standing. ``before_delete`` runs in
+        the same transaction (to remove the person's items), so it is all or nothing."""
         with self._db.write() as conn:
+            if before_delete is not None:
+                before_delete(conn)
             self._vault.erase(conn, viewer.vault_key)
             self.standing.erase(conn, viewer.account_id)
             conn.execute(delete(sessions).where(sessions.c.account_id == viewer.account_id))
@@ -195,6 +201,12 @@ class AccountService:
 
     def csrf_token(self, token: str) -> str:
         return hmac.new(self._keys.session, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()
+
+    def check_csrf(self, viewer: Viewer, submitted: str) -> None:
+        """A form's token must be this session's; compared in constant time."""
+        expected = self.csrf_token(viewer.token)
+        if not hmac.compare_digest(submitted.encode(), expected.encode()):
+            raise Forbidden("this form has expired; go back, reload and try again")
 
     def _token_hash(self, token: str) -> str:
         return hmac.new(self._keys.session, token.encode(), hashlib.sha256).hexdigest()

@@ -32,6 +32,7 @@ from momo.storage.database import Database
 
 MAX_SLOW_MODE = 24 * 3600
 ACTOR_KIND = "moderator"
+AUTHOR_KIND = "sanctioned"  # the account a sanction is against, sealed on the action
 
 
 def require_moderator(viewer: Viewer, now: float) -> None:
@@ -162,7 +163,8 @@ class ModerationService:
         now = self._time.now()
         with self._db.write() as conn:
             target = load_target(conn, target_type, target_id)
-            if self._author(target) == moderator.account_id:
+            author = self._author(target)
+            if author == moderator.account_id:
                 raise Forbidden("you cannot act on your own content; another moderator will")
             self._apply(conn, target, kind, seconds)
             first_report = conn.scalar(
@@ -195,10 +197,13 @@ class ModerationService:
                     if first_report is None
                     else max(0, int((now - first_report) // 60)),
                     sealed_actor=self._sealer.seal(moderator.account_id, ACTOR_KIND, action_id),
+                    sealed_author=self._sealer.seal(author, AUTHOR_KIND, action_id)
+                    if kind in SANCTIONS
+                    else None,
                 )
             )
             if kind in SANCTIONS:
-                self._strike(conn, self._author(target), action_id)
+                self._strike(conn, author, action_id)
         self._changed()
         return action_id
 

@@ -12,10 +12,10 @@ from momo.content.tables import comments, notes
 from momo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from momo.identity.accounts import Viewer
 from momo.identity.standing import StandingService
-from momo.moderation.actions import ACTOR_KIND, require_moderator
+from momo.moderation.actions import ACTOR_KIND, AUTHOR_KIND, require_moderator
 from momo.moderation.rules import IN_EFFECT, OVERTURNED, SANCTIONS, UPHELD
 from momo.moderation.tables import actions, appeals
-from momo.moderation.targets import load_target
+from momo.moderation.targets import shown_target
 from momo.moderation.views import AppealView, Sanction
 from momo.privacy.coarse_time import CoarseTime
 from momo.privacy.seal import Sealer
@@ -56,7 +56,7 @@ class AppealService:
             )
             result = []
             for row in sorted(rows, key=lambda r: (r.created_bucket, r.id), reverse=True):
-                target = load_target(conn, row.target_type, row.target_id)
+                target = shown_target(conn, row.target_type, row.target_id)
                 record = standing.step_of(row.id)
                 assert record is not None
                 result.append(
@@ -115,6 +115,7 @@ class AppealService:
                     actions.c.target_type,
                     actions.c.target_id,
                     actions.c.sealed_actor,
+                    actions.c.sealed_author,
                 )
                 .join(actions, actions.c.id == appeals.c.action_id)
                 .where(appeals.c.status == "pending")
@@ -128,7 +129,7 @@ class AppealService:
                     rule=row.rule,
                     target_type=row.target_type,
                     target_id=row.target_id,
-                    content=load_target(conn, row.target_type, row.target_id).text,
+                    content=shown_target(conn, row.target_type, row.target_id).text,
                     text=row.text,
                     time=self._time.describe(row.created_bucket, locale)[0],
                     status=row.status,
@@ -164,23 +165,32 @@ class AppealService:
         self._changed()
 
     def _own_case(self, conn: Connection, action: Any, moderator: Viewer) -> bool:
-        target = load_target(conn, action.target_type, action.target_id)
-        return self._sealer.open(target.sealed_author, target.type, target.id) == (
-            moderator.account_id
-        )
+        return self._author(conn, action) == moderator.account_id
+
+    def _author(self, conn: Connection, action: Any) -> str | None:
+        """Who the action was against: sealed on the action itself, so it survives the
+        author deleting the content; older actions fall back to the content's seal.
+        ``action`` is an actions row, or an appeals row joined with its action."""
+        action_id = getattr(action, "action_id", None) or action.id
+        if action.sealed_author is not None:
+            return self._sealer.open(bytes(action.sealed_author), AUTHOR_KIND, action_id)
+        target = shown_target(conn, action.target_type, action.target_id)
+        if not target.sealed_author:
+            return None
+        return self._sealer.open(target.sealed_author, target.type, target.id)
 
     def _acted(self, sealed_actor: bytes | None, action_id: str, moderator: Viewer) -> bool:
         if sealed_actor is None:
             return False
         return self._sealer.open(bytes(sealed_actor), ACTOR_KIND, action_id) == moderator.account_id
 
-    def _undo(self, conn: Connection, action: object) -> None:
-        """Overturning restores removed content and lifts the strike, which may end a
-        mute or ban that it brought."""
-        kind: str = action.kind  # type: ignore[attr-defined]
-        target = load_target(conn, action.target_type, action.target_id)  # type: ignore[attr-defined]
-        if kind == "remove":
+    def _undo(self, conn: Connection, action: Any) -> None:
+        """Overturning restores removed content (if its author has not deleted it) and
+        lifts the strike, which may end a mute or ban that it brought."""
+        target = shown_target(conn, action.target_type, action.target_id)
+        if action.kind == "remove" and target.status == "removed":
             table = notes if target.type == "note" else comments
             conn.execute(update(table).where(table.c.id == target.id).values(status="visible"))
-        account = self._sealer.open(target.sealed_author, target.type, target.id)
-        self._standing.lift(conn, account, action.id)  # type: ignore[attr-defined]
+        account = self._author(conn, action)
+        if account is not None:
+            self._standing.lift(conn, account, action.id)

@@ -52,6 +52,9 @@ actions = Table(
     # Minutes from the first open report to this action (None when unreported).
     Column("minutes_to_action", Integer, nullable=True),
     Column("sealed_actor", LargeBinary, nullable=True),
+    # For sanctions: the sanctioned account, sealed with a fresh nonce like every seal,
+    # so an appeal can still lift the strike after the author deleted the content.
+    Column("sealed_author", LargeBinary, nullable=True),
     Index("ix_mod_actions_log", "created_bucket", "id"),
     **NO_ROWID,
 )

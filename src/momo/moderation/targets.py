@@ -10,6 +10,8 @@ from momo.content.tables import comments, notes
 from momo.errors import InvalidInput, NotFound
 from momo.moderation.rules import TARGET_TYPES
 
+DELETED = "[deleted]"
+
 
 @dataclass(frozen=True)
 class Target:
@@ -19,6 +21,18 @@ class Target:
     text: str
     status: str
     sealed_author: bytes
+
+
+def shown_target(conn: Connection, target_type: str, target_id: str) -> Target:
+    """The target as moderators and the sanctioned person see it: content its author
+    deleted (or blanked) reads "[deleted]", and a gone row does not break the page."""
+    try:
+        target = load_target(conn, target_type, target_id)
+    except NotFound:
+        return Target(target_type, target_id, "", DELETED, "deleted", b"")
+    if target.status == "deleted" or not target.text.strip():
+        return Target(target.type, target.id, target.note_id, DELETED, "deleted", b"")
+    return target
 
 
 def load_target(conn: Connection, target_type: str, target_id: str) -> Target:

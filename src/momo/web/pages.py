@@ -106,8 +106,7 @@ def render_error(
 
 
 def check_csrf(momo: MomoDep, viewer: Viewer, token: str) -> None:
-    if token != momo.accounts.csrf_token(viewer.token):
-        raise Forbidden("this form has expired; go back, reload and try again")
+    momo.accounts.check_csrf(viewer, token)
 
 
 def back(url: str) -> RedirectResponse:
