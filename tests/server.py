@@ -21,6 +21,7 @@ class RunningServer:
     data_dir: Path
     stdout: Path
     stderr: Path
+    pid: int = 0
 
 
 def sign_up_over_http(client: httpx.Client) -> str:
@@ -73,6 +74,7 @@ def running_server(
                             "the server did not start: " + server_info.stderr.read_text()
                         ) from None
                     time.sleep(0.2)
+            server_info.pid = process.pid
             yield server_info
         finally:
             process.terminate()

@@ -87,6 +87,17 @@ class Settings(BaseSettings):
     max_image_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
     max_image_pixels: int = Field(default=40_000_000, ge=1024)
     max_images_per_note: int = Field(default=9, ge=0, le=9)
+    scrub_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Threads that decode images. Each can hold one decoded image (up to "
+        "about 4 bytes per pixel) at a time; more threads, more peak memory.",
+    )
+    scrub_pixel_budget: int = Field(
+        default=60_000_000,
+        ge=1024,
+        description="Decoded pixels in memory at once across all uploads (about 4 bytes each).",
+    )
 
     default_locale: str = "zh-CN"
 

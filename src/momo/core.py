@@ -16,12 +16,11 @@ if TYPE_CHECKING:
     from momo.audit.views import Exposure
 from momo.content import legacy_media
 from momo.content.comments import CommentService
-from momo.content.media import MediaStore
+from momo.content.media import ImageIntake, MediaStore
 from momo.content.notes import NoteService
 from momo.content.policy import PostingPolicy
 from momo.content.publication import Publication
 from momo.content.reactions import ReactionService
-from momo.errors import InvalidInput, PayloadTooLarge
 from momo.feed.cache import FeedCache
 from momo.feed.feeds import FeedService
 from momo.identity import persona
@@ -38,7 +37,7 @@ from momo.moderation.log import ModerationLog
 from momo.moderation.reports import ReportService
 from momo.moderation.surge import SurgeDetector
 from momo.privacy.coarse_time import Clock, CoarseTime, system_clock
-from momo.privacy.images import CleanImage, ImageRejected, scrub
+from momo.privacy.images import ScrubGate
 from momo.privacy.ratelimit import CounterStore, MemoryCounters, RateLimiter, RedisCounters
 from momo.privacy.seal import Sealer
 from momo.storage import migrate
@@ -72,6 +71,11 @@ class Momo:
         )
         self.limiter = RateLimiter(counters, settings.rate_key_rotation_seconds, clock)
         self.media = MediaStore(self.db)
+        self.scrub_image = ImageIntake(
+            settings.max_image_bytes,
+            settings.max_image_pixels,
+            ScrubGate(settings.scrub_workers, settings.scrub_pixel_budget),
+        )
         self.feed_cache = FeedCache(settings.feed_cache_seconds, self.redis)
         self.publication = Publication(self.db, self.time, self.feed_cache.invalidate)
 
@@ -95,6 +99,8 @@ class Momo:
             self.sealer,
             self.accounts,
             self.media,
+            self.scrub_image,
+            settings.max_images_per_note,
             self.time,
             self.persona,
             self.policy,
@@ -140,19 +146,6 @@ class Momo:
     def migrate(self) -> None:
         migrate.upgrade(self.db.engine, keys=self.keys)
         legacy_media.import_folder(self.settings.data_dir / "media", self.db, self.scrub_image)
-
-    def scrub_image(self, raw: bytes) -> CleanImage:
-        if len(raw) > self.settings.max_image_bytes:
-            limit = self.settings.max_image_bytes // (1024 * 1024)
-            raise PayloadTooLarge(f"an image is at most {limit} MB", field="images")
-        try:
-            return scrub(
-                raw,
-                max_bytes=self.settings.max_image_bytes,
-                max_pixels=self.settings.max_image_pixels,
-            )
-        except ImageRejected as error:
-            raise InvalidInput(str(error), field="images") from error
 
     def style_exposure(self, viewer: Viewer, draft: str) -> Exposure:
         """How recognisable a draft is; computed in memory and forgotten."""

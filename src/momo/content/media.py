@@ -12,8 +12,32 @@ import secrets
 from sqlalchemy import Connection, delete, insert, select
 
 from momo.content.tables import media
-from momo.privacy.images import CleanImage
+from momo.errors import InvalidInput, PayloadTooLarge
+from momo.privacy.images import CleanImage, ImageRejected, ScrubGate, scrub
 from momo.storage.database import Database
+
+
+class ImageIntake:
+    """Uploaded bytes to a scrubbed image, under the operator's limits, through the
+    process-wide gate that bounds decoding's memory and CPU. Refusals are 4xx."""
+
+    def __init__(self, max_bytes: int, max_pixels: int, gate: ScrubGate) -> None:
+        self._max_bytes = max_bytes
+        self._max_pixels = max_pixels
+        self._gate = gate
+
+    def __call__(self, raw: bytes) -> CleanImage:
+        if len(raw) > self._max_bytes:
+            limit = self._max_bytes // (1024 * 1024)
+            raise PayloadTooLarge(f"an image is at most {limit} MB", field="images")
+        try:
+            return self._gate.run(
+                lambda: scrub(
+                    raw, max_bytes=self._max_bytes, max_pixels=self._max_pixels, gate=self._gate
+                )
+            )
+        except ImageRejected as error:
+            raise InvalidInput(str(error), field="images") from error
 
 
 class MediaStore:

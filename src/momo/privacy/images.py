@@ -14,11 +14,18 @@ a card thumbnail beside it. Only these sizes are ever stored or served.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import io
 import math
 import struct
+import threading
 import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -60,7 +67,58 @@ class CleanImage:
     height: int
 
 
-def scrub(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
+T = TypeVar("T")
+
+
+def _return_memory() -> None:
+    """Hand freed heap pages back to the system (glibc only). A decoded photo is
+    hundreds of megabytes; without this the allocator keeps them after it is gone."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+class ScrubGate:
+    """Bounds what scrubbing costs the whole process. Images are decoded only on the
+    gate's own ``workers`` threads, and at most ``pixel_budget`` decoded pixels are
+    in memory together: a large image waits for room instead of pushing the process
+    over. Keeping decoding on a few fixed threads also keeps the C allocator from
+    growing a memory arena for every request thread that once decoded an image."""
+
+    def __init__(self, workers: int, pixel_budget: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scrub")
+        self._budget = pixel_budget
+        self._in_use = 0
+        self._room = threading.Condition()
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on a scrubbing thread and wait for its result."""
+
+        def then_trim() -> T:
+            try:
+                return work()
+            finally:
+                _return_memory()
+
+        return self._pool.submit(then_trim).result()
+
+    @contextmanager
+    def admit(self, pixels: int) -> Iterator[None]:
+        pixels = min(pixels, self._budget)  # one image alone may always use it all
+        with self._room:
+            self._room.wait_for(lambda: self._in_use + pixels <= self._budget)
+            self._in_use += pixels
+        try:
+            yield
+        finally:
+            with self._room:
+                self._in_use -= pixels
+                self._room.notify_all()
+
+
+UNGATED = ScrubGate(workers=2, pixel_budget=2**62)
+
+
+def scrub(raw: bytes, *, max_bytes: int, max_pixels: int, gate: ScrubGate = UNGATED) -> CleanImage:
     if not raw:
         raise ImageRejected("the file is empty")
     if len(raw) > max_bytes:
@@ -79,14 +137,13 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
                     raise ImageRejected(f"the image has more than {max_pixels} pixels")
                 if getattr(source, "n_frames", 1) > MAX_FRAMES:
                     raise ImageRejected(f"the image has more than {MAX_FRAMES} frames")
-                source.seek(0)
                 shape = nearest_shape(width, height)
                 if kind == "JPEG":  # decode at a reduced scale: far less memory and time
-                    source.draft(source.mode, full_size(shape))
-                source.load()
-                upright = ImageOps.exif_transpose(source)
-                mode = "RGBA" if _has_alpha(upright) else "RGB"
-                pixels = upright.convert(mode)
+                    short_edge = min(full_size(shape))
+                    source.draft(source.mode, (short_edge, short_edge))
+                decoded = source.size[0] * source.size[1]  # what load() will hold
+                with gate.admit(decoded):
+                    small = _decode_small(source, shape)
         except ImageRejected:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -94,6 +151,9 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
             raise ImageRejected("the image is damaged or cut short") from error
 
+    upright = ImageOps.exif_transpose(small)
+    mode = "RGBA" if _has_alpha(upright) else "RGB"
+    pixels = upright.convert(mode)
     # A new image built from raw pixel bytes carries no info dict, no EXIF, no
     # ICC profile, no comments and no extra frames: there is nowhere for them to hide.
     fresh = Image.frombytes(mode, pixels.size, pixels.tobytes())
@@ -102,6 +162,21 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanImage:
     thumb = ImageOps.fit(full, thumb_size(shape), Image.Resampling.LANCZOS)
     extension = "png" if mode == "RGBA" else "jpg"
     return CleanImage(_encode(full, mode), _encode(thumb, mode), extension, *full.size)
+
+
+def _decode_small(source: Image.Image, shape: tuple[int, int]) -> Image.Image:
+    """Decode the first frame and shrink it at once to just above the served size, so
+    every later copy is small (a JPEG has already been set to decode at a reduced
+    scale; other formats are reduced by a whole factor right after decoding)."""
+    source.seek(0)
+    long_edge, short_edge = sorted(full_size(shape), reverse=True)
+    source.load()
+    factor = max(1, min(min(source.size) // short_edge, max(source.size) // long_edge))
+    small = source.reduce(factor) if factor > 1 else source.copy()
+    small.info = dict(source.info)
+    if "exif" not in small.info and source.getexif():
+        small.info["exif"] = source.getexif().tobytes()  # the orientation, for exif_transpose
+    return small
 
 
 def _encode(image: Image.Image, mode: str) -> bytes:

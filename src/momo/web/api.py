@@ -204,15 +204,17 @@ def create_note(draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Schedul
 
 
 @router.post("/notes/with-images", status_code=status.HTTP_201_CREATED, response_model=Scheduled)
-async def create_note_with_images(
+def create_note_with_images(
     momo: MomoDep,
     viewer: SignedInDep,
     title: Annotated[str, Form(max_length=1000)],
     body: Annotated[str, Form(max_length=50_000)] = "",
     images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
 ) -> Scheduled:
-    cleaned = [momo.scrub_image(await upload.read()) for upload in images if upload.filename]
-    return scheduled(momo, momo.notes.create(viewer, title, body, cleaned))
+    # A plain (not async) route: FastAPI runs it in a worker thread, so decoding
+    # images never blocks the event loop that serves everyone else.
+    raw = [upload.file.read() for upload in images if upload.filename]
+    return scheduled(momo, momo.notes.create(viewer, title, body, raw))
 
 
 @router.get("/notes/{note_id}", response_model=NoteView)

@@ -1,8 +1,13 @@
-"""ASGI middleware that takes the client's address away from everything after it.
+"""ASGI middleware that takes the client's address away from everything after it,
+and bounds how much a client may send.
 
 The address is used once, here, to compute a rotating keyed hash for rate
 limits. Then ``scope["client"]`` is cleared and forwarding headers are dropped,
 so no route, log line or error report further in can see or record it.
+
+Bodies are counted as they stream in, so a chunked upload without a
+``Content-Length`` stops at the limit too: about 1 MB for everything but
+multipart uploads, which get the configured image budget.
 """
 
 from __future__ import annotations
@@ -11,12 +16,15 @@ import ipaddress
 import json
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from momo.privacy.ratelimit import RateLimiter
 
 FORWARDING_HEADERS = {b"x-forwarded-for", b"x-real-ip", b"forwarded"}
 REQUESTS_PER_MINUTE = 900
+FORM_BODY_BYTES = 1024 * 1024  # JSON and plain forms: a note is at most a few KB
+TOO_LARGE = "the request body is too large"
 
 
 class ClientShield:
@@ -50,15 +58,24 @@ class ClientShield:
                 [(b"retry-after", str(decision.retry_after).encode())],
             )
             return
+        limit = self.max_body_bytes if _is_multipart(scope) else FORM_BODY_BYTES
         length = _content_length(scope)
-        if length is not None and length > self.max_body_bytes:
-            await _reply(
-                send,
-                413,
-                {"error": {"code": "too_large", "message": "the request body is too large"}},
-            )
+        if length is not None and length > limit:
+            await _reply(send, 413, {"error": {"code": "too_large", "message": TOO_LARGE}})
             return
-        await self.app(scope, receive, send)
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException passes through FastAPI's body parsing as it is.
+                    raise HTTPException(413, TOO_LARGE)
+            return message
+
+        await self.app(scope, counted, send)
 
     def _client_address(self, scope: Scope) -> str:
         client = scope.get("client")
@@ -81,6 +98,13 @@ class ClientShield:
         except ValueError:
             return False
         return any(ip in network for network in self.trusted)
+
+
+def _is_multipart(scope: Scope) -> bool:
+    for key, value in scope["headers"]:
+        if key == b"content-type":
+            return bool(value.lower().startswith(b"multipart/form-data"))
+    return False
 
 
 def _content_length(scope: Scope) -> int | None:
