@@ -26,7 +26,7 @@ from momo.feed.feeds import FeedService
 from momo.identity import persona
 from momo.identity.accounts import AccountService, Viewer
 from momo.identity.invites import InviteService
-from momo.identity.proof_of_work import ProofOfWork
+from momo.identity.proof_of_work import ProofOfWork, SpentChallenges
 from momo.identity.registration import Registration
 from momo.identity.standing import StandingService
 from momo.identity.vault import Vault
@@ -90,7 +90,12 @@ class Momo:
             self.accounts,
             settings,
             self.limiter,
-            ProofOfWork(self.keys.session, settings.pow_difficulty, clock, self.limiter.first_time),
+            ProofOfWork(
+                self.keys.session,
+                settings.pow_difficulty,
+                clock,
+                SpentChallenges(self.db, self.time).first_use,
+            ),
             self.invites,
         )
         self.notes = NoteService(

@@ -2,7 +2,8 @@
 
 A challenge is ``random || expiry`` signed with a server key, so the server
 keeps no state until a solution comes back; a solved challenge is then
-remembered (in memory or Redis, with a TTL) so it cannot be spent twice. The
+remembered in the database until it expires, so it cannot be spent twice,
+not even after a restart. The
 work: find a nonce such that SHA-256(challenge ":" nonce) starts with
 ``difficulty`` zero bits. Browsers solve it with Web Crypto, scripts with
 ``solve()`` or ``momo client signup``.
@@ -16,6 +17,13 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError
+
+from momo.identity.tables import spent_challenges
+from momo.privacy.coarse_time import CoarseTime, bucket
+from momo.storage.database import Database
 
 CHALLENGE_SECONDS = 600
 
@@ -88,3 +96,31 @@ class ProofOfWork:
     def _sign(self, body: str) -> str:
         digest = hmac.new(self._key, f"pow:{body}".encode(), hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+class SpentChallenges:
+    """Remembers spent challenges in the database until they expire, so neither a
+    restart nor a second worker accepts one twice."""
+
+    def __init__(self, db: Database, time: CoarseTime) -> None:
+        self._db = db
+        self._time = time
+
+    def first_use(self, challenge: str, ttl: int) -> bool:
+        digest = hashlib.sha256(challenge.encode()).hexdigest()
+        size = self._time.granularity
+        expires = bucket(self._time.now() + ttl, size) + size
+        with self._db.write() as conn:
+            conn.execute(
+                delete(spent_challenges).where(
+                    spent_challenges.c.expires_bucket < self._time.now_bucket()
+                )
+            )
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(spent_challenges).values(digest=digest, expires_bucket=expires)
+                    )
+            except IntegrityError:
+                return False
+        return True

@@ -91,3 +91,13 @@ invites = Table(
     Column("used", Integer, nullable=False, server_default="0"),
     **NO_ROWID,
 )
+
+# Proof-of-work challenges already spent, until they expire, so a restart cannot
+# replay one. The expiry is rounded up to a time bucket: no exact moment is kept.
+spent_challenges = Table(
+    "spent_challenges",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # SHA-256 of the challenge
+    Column("expires_bucket", Integer, nullable=False),
+    **NO_ROWID,
+)
