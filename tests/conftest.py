@@ -65,6 +65,35 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium through Playwright, with the flags this sandbox needs."""
+    if CHROMIUM is None:
+        if os.environ.get("MOMO_REQUIRE_BROWSER"):
+            pytest.fail("MOMO_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

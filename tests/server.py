@@ -79,3 +79,37 @@ def running_server(
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+BUCKET_SECONDS = 3  # batched publication, with buckets short enough for a test
+
+
+def short_buckets(database_template: str, **extra: str) -> dict[str, str]:
+    """Environment for a real server with 3-second buckets, on PostgreSQL when the suite
+    runs there (emptied first: a fresh data folder has no secrets for old accounts)."""
+    from tests.conftest import PG_URL, empty_postgres
+
+    minutes = str(BUCKET_SECONDS / 60)
+    env = {"MOMO_TIME_GRANULARITY_MINUTES": minutes, "MOMO_COMMENT_GRANULARITY_MINUTES": minutes}
+    if PG_URL:
+        empty_postgres(database_template)
+        env["MOMO_DATABASE_URL"] = database_template
+    return {**env, **extra}
+
+
+def bucket_ends() -> None:
+    """Wait until what was just written has been published with its bucket."""
+    time.sleep(BUCKET_SECONDS + 0.5)
+
+
+def grant_moderator(server: RunningServer, key: str, env: dict[str, str]) -> None:
+    """``momo admin grant moderator`` against the server's data, the key on stdin."""
+    subprocess.run(
+        [sys.executable, "-m", "momo", "admin", "grant", "moderator"],
+        input=key + "\n",
+        text=True,
+        check=True,
+        env={**os.environ, **env, "MOMO_DATA_DIR": str(server.data_dir)},
+        capture_output=True,
+        timeout=60,
+    )

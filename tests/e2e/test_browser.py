@@ -2,60 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, empty_postgres, jpeg_bytes
-from tests.server import running_server, sign_up_over_http
+from tests.conftest import jpeg_bytes
+from tests.server import (
+    bucket_ends,
+    grant_moderator,
+    running_server,
+    short_buckets,
+    sign_up_over_http,
+)
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-BUCKET_SECONDS = 3  # batched publication, with buckets short enough for a test
-
-
-def _env(database_template: str, **extra: str) -> dict[str, str]:
-    minutes = str(BUCKET_SECONDS / 60)
-    env = {"MOMO_TIME_GRANULARITY_MINUTES": minutes, "MOMO_COMMENT_GRANULARITY_MINUTES": minutes}
-    if PG_URL:
-        empty_postgres(database_template)  # a fresh data folder has no secrets for old accounts
-        env["MOMO_DATABASE_URL"] = database_template
-    return {**env, **extra}
-
-
-def _bucket_ends() -> None:
-    """Wait until what was just written has been published with its bucket."""
-    time.sleep(BUCKET_SECONDS + 0.5)
-
-
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    if CHROMIUM is None:
-        if os.environ.get("MOMO_REQUIRE_BROWSER"):
-            pytest.fail("MOMO_REQUIRE_BROWSER is set but chromium is not installed")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield instance
-        instance.close()
 
 
 def _sign_up(page, base: str) -> str:  # type: ignore[no-untyped-def]
@@ -68,7 +30,7 @@ def _sign_up(page, base: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_template: str) -> None:  # type: ignore[no-untyped-def]
-    env = _env(database_template)
+    env = short_buckets(database_template)
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(jpeg_bytes((600, 800), "orange"))
     with running_server(tmp_path, env) as server:
@@ -85,7 +47,7 @@ def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_templat
         note_url = author.url
         assert author.locator(".gallery img").count() == 1
         assert "goes public at" in author.get_by_test_id("release-notice").inner_text()
-        _bucket_ends()
+        bucket_ends()
 
         second = browser.new_context(locale="en-US")
         commenter = second.new_page()
@@ -94,7 +56,7 @@ def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_templat
         commenter.locator("form.comment-form textarea").first.fill("Which bridge is this?")
         commenter.locator("form.comment-form button").first.click()
         assert "appears at" in commenter.get_by_test_id("release-notice").inner_text()
-        _bucket_ends()
+        bucket_ends()
         commenter.goto(note_url)
         commenter.wait_for_selector("text=Which bridge is this?")
 
@@ -103,7 +65,7 @@ def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_templat
         comment.locator("summary").first.click()
         comment.locator("textarea").first.fill("The Broken Bridge!")
         comment.locator("button", has_text="Send").first.click()
-        _bucket_ends()
+        bucket_ends()
         author.goto(note_url)
         author.wait_for_selector("text=The Broken Bridge!")
 
@@ -128,7 +90,7 @@ def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_templat
 def test_composer_warns_before_personal_data_in_both_languages(  # type: ignore[no-untyped-def]
     browser, tmp_path: Path, database_template: str
 ) -> None:
-    env = _env(database_template)
+    env = short_buckets(database_template)
     with running_server(tmp_path, env) as server:
         base = server.base_url
         english = browser.new_context(locale="en-US").new_page()
@@ -168,35 +130,19 @@ def test_composer_warns_before_personal_data_in_both_languages(  # type: ignore[
         chinese.screenshot(path=str(ARTIFACTS / "composer-warning-zh.png"), full_page=True)
 
 
-def _grant(server, key: str, env: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    import subprocess
-    import sys
-
-    subprocess.run(
-        [sys.executable, "-m", "momo", "admin", "grant", "moderator"],
-        input=key + "\n",
-        text=True,
-        check=True,
-        env={**os.environ, **env},
-        capture_output=True,
-        timeout=60,
-    )
-
-
 def test_report_sanction_appeal_and_public_log(  # type: ignore[no-untyped-def]
     browser, tmp_path: Path, database_template: str
 ) -> None:
-    env = _env(database_template)
+    env = short_buckets(database_template)
     with running_server(tmp_path, env) as server:
-        env["MOMO_DATA_DIR"] = str(server.data_dir)
         base = server.base_url
         pages = {
             name: browser.new_context(locale="en-US").new_page()
             for name in ("author", "reporter", "mod_a", "mod_b")
         }
         keys = {name: _sign_up(page, base) for name, page in pages.items()}
-        _grant(server, keys["mod_a"], env)
-        _grant(server, keys["mod_b"], env)
+        grant_moderator(server, keys["mod_a"], env)
+        grant_moderator(server, keys["mod_b"], env)
 
         author = pages["author"]
         author.goto(base + "/compose")
@@ -205,11 +151,11 @@ def test_report_sanction_appeal_and_public_log(  # type: ignore[no-untyped-def]
         author.get_by_role("button", name="Publish").click()
         author.wait_for_url("**/notes/*")
         note_url = author.url.split("?")[0]
-        _bucket_ends()
+        bucket_ends()
         author.goto(note_url)
         author.locator("form.comment-form textarea").first.fill("whoever did this is a clown")
         author.locator("form.comment-form button").first.click()
-        _bucket_ends()
+        bucket_ends()
         author.goto(note_url)
         author.wait_for_selector("text=whoever did this is a clown")
 
@@ -272,7 +218,7 @@ def _api_account(base: str):  # type: ignore[no-untyped-def]
 def test_a_pile_on_is_damped_in_the_browser(  # type: ignore[no-untyped-def]
     browser, tmp_path: Path, database_template: str
 ) -> None:
-    env = _env(database_template, MOMO_FEED_CACHE_SECONDS="0")
+    env = short_buckets(database_template, MOMO_FEED_CACHE_SECONDS="0")
     env["MOMO_SIGNUPS_PER_HOUR"] = "50"  # every test account comes from 127.0.0.1
     with running_server(tmp_path, env) as server:
         base = server.base_url
@@ -282,7 +228,7 @@ def test_a_pile_on_is_damped_in_the_browser(  # type: ignore[no-untyped-def]
         ]
         calm = op.post("/api/notes", json={"title": "A calm thread", "body": ""}).json()["id"]
         crowd = [_api_account(base) for _ in range(9)]
-        _bucket_ends()
+        bucket_ends()
         for person in crowd:
             assert (
                 person.post(f"/api/notes/{note_id}/comments", json={"body": "wrong!"}).status_code
@@ -290,7 +236,7 @@ def test_a_pile_on_is_damped_in_the_browser(  # type: ignore[no-untyped-def]
             )
         for person in crowd[:3]:
             person.post(f"/api/notes/{calm}/comments", json={"body": "nice"})
-        _bucket_ends()
+        bucket_ends()
         discover = op.get("/api/feed", params={"kind": "discover"}).json()["items"]
         assert note_id not in [c["id"] for c in discover] and calm in [c["id"] for c in discover]
 
@@ -302,7 +248,7 @@ def test_a_pile_on_is_damped_in_the_browser(  # type: ignore[no-untyped-def]
         page.locator("form.comment-form textarea").first.fill("maybe let them explain")
         page.locator("form.comment-form button").first.click()
         page.wait_for_url(f"**/notes/{note_id}**")
-        _bucket_ends()
+        bucket_ends()
         page.goto(f"{base}/notes/{note_id}")
         collapsed = page.get_by_test_id("collapsed")
         assert "Show" in collapsed.inner_text()
