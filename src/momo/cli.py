@@ -73,6 +73,9 @@ def serve(
         proxy_headers=False,
         server_header=False,
         log_config=None,
+        # Idle keep-alive connections close after 5 s, and shutdown waits at most 10 s.
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
     )
 
 
