@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from momo.core import Momo
 from tests.conftest import publish
+from tests.moderation.conftest import act
 
 
 def test_the_whole_flow(people, momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
@@ -189,15 +190,7 @@ def test_the_server_escalates_through_the_seal_up_to_a_ban(people, momo: Momo, c
     publish(momo)
     for note_id in notes:
         clock.advance(600)  # in separate buckets, so the notices list them in order
-        acted = mod.client.post(
-            "/api/mod/actions",
-            json={
-                "target_type": "note",
-                "target_id": note_id,
-                "action": "sanction",
-                "rule": "spam",
-            },
-        )
+        acted = act(mod, note_id)
         assert acted.status_code == 201
     steps = [s["step"] for s in reversed(author.client.get("/api/me/sanctions").json())]
     assert steps == ["warning", "mute", "mute", "mute", "ban"]

@@ -18,6 +18,7 @@ from momo.core import Momo
 from momo.identity.tables import standing_entries
 from momo.storage.metadata import metadata
 from tests.conftest import publish
+from tests.moderation.conftest import act
 
 CONTENT_FIELDS = {"target_id", "note_id", "note_title", "content", "context", "id", "excerpt"}
 
@@ -78,15 +79,7 @@ def test_sanction_state_is_sealed_and_of_constant_size(people, momo: Momo) -> No
     ]
     publish(momo)
     for note_id in notes:
-        mod.client.post(
-            "/api/mod/actions",
-            json={
-                "target_type": "note",
-                "target_id": note_id,
-                "action": "sanction",
-                "rule": "spam",
-            },
-        )
+        act(mod, note_id)
     account = momo.accounts.find_by_key(author.key)
     assert account is not None
     standing = momo.standing.read(account)

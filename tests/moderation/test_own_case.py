@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from momo.core import Momo
 from tests.conftest import publish
+from tests.moderation.conftest import act
 
 
 def test_a_moderator_cannot_decide_an_appeal_about_their_own_content(people, momo: Momo) -> None:  # type: ignore[no-untyped-def]
@@ -64,15 +65,7 @@ def test_a_sanctioned_moderator_loses_moderator_powers(people, momo: Momo) -> No
     other = author.client.post("/api/notes", json={"title": "other", "body": ""}).json()["id"]
     publish(momo)
     for note_id in notes:  # two strikes: a warning, then a mute
-        m1.client.post(
-            "/api/mod/actions",
-            json={
-                "target_type": "note",
-                "target_id": note_id,
-                "action": "sanction",
-                "rule": "spam",
-            },
-        )
+        act(m1, note_id)
     assert m2.client.get("/api/mod/queue").status_code == 403
     assert m2.client.get("/api/mod/appeals").status_code == 403
     acted = m2.client.post(
