@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     session_days: int = Field(default=30, ge=1)
     cookie_secure: bool = False
 
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="A request body must arrive within this many seconds."
+    )
     max_image_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
     max_image_pixels: int = Field(default=40_000_000, ge=1024)
     max_images_per_note: int = Field(default=9, ge=0, le=9)

@@ -1,4 +1,4 @@
-"""Attacks a hostile web page can make on a visitor's browser.
+"""Attacks a hostile web page makes through a visitor's browser, against a real server.
 
 * Login CSRF: an auto-submitting form on another site posted an account key to
   /signin, replaced the victim's session with the attacker's account, and the
@@ -14,26 +14,28 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from momo.core import Momo
-from tests.conftest import new_client, publish, sign_up
+from tests.conftest import new_client, sign_up
+from tests.security.conftest import Target
+from tests.server import bucket_ends
 
 EVIL = "http://evil.example"
-OTHER_PORT = "http://testserver:8081"
 
 
 @pytest.mark.parametrize(
-    "headers",
+    "attack",
     [
         {"origin": EVIL},
-        {"origin": OTHER_PORT},
-        {"sec-fetch-site": "cross-site"},
-        {"sec-fetch-site": "same-site", "origin": OTHER_PORT},
+        {"origin": "OTHER_PORT"},
+        {"sec-fetch-site": "cross-site", "origin": EVIL},
+        {"sec-fetch-site": "same-site", "origin": "OTHER_PORT"},
     ],
 )
-def test_login_csrf_from_another_origin_is_refused(app: Any, headers: dict[str, str]) -> None:
-    attacker, victim = new_client(app), new_client(app)
-    attacker_key = sign_up(attacker)
-    victim_key = sign_up(victim)
+def test_login_csrf_from_another_origin_is_refused(target: Target, attack: dict[str, str]) -> None:
+    host = target.base_url.removeprefix("http://")
+    other_port = f"http://{host.split(':')[0]}:{int(host.split(':')[1]) + 1}"
+    headers = {k: v.replace("OTHER_PORT", other_port) for k, v in attack.items()}
+    attacker, attacker_key = target.person()
+    victim, _ = target.person()
     before = victim.cookies.get("momo_session")
     for path, data in (("/signin", {"account_key": attacker_key}), ("/signup", {})):
         forged = victim.post(path, data=data, headers=headers, follow_redirects=False)
@@ -43,43 +45,29 @@ def test_login_csrf_from_another_origin_is_refused(app: Any, headers: dict[str, 
     assert victim.post("/api/notes", json={"title": "mine", "body": ""}).status_code == 201
     assert victim.get("/api/me/notes").json()[0]["title"] == "mine"
     assert attacker.get("/api/me/notes").json() == []
-    del victim_key
 
 
-def test_bodyless_writes_from_another_origin_are_refused(app: Any, momo: Momo) -> None:
-    author = new_client(app)
-    sign_up(author)
+def test_bodyless_writes_from_another_origin_are_refused(target: Target) -> None:
+    author, _ = target.person()
     note_id = author.post("/api/notes", json={"title": "t", "body": ""}).json()["id"]
-    publish(momo)
+    bucket_ends()
+    host = target.base_url.removeprefix("http://")
+    other_port = f"http://{host.split(':')[0]}:{int(host.split(':')[1]) + 1}"
     for path in (f"/api/notes/{note_id}/like", f"/api/notes/{note_id}/collect", "/api/invites"):
-        refused = author.post(path, headers={"origin": OTHER_PORT})
+        refused = author.post(path, headers={"origin": other_port, "sec-fetch-site": "same-site"})
         assert refused.status_code == 403, path
         assert refused.json()["error"]["code"] == "cross_origin"
     assert author.get(f"/api/notes/{note_id}").json()["like_count"] == 0
-    same_site = author.post(
+    own = author.post(
         f"/api/notes/{note_id}/like",
-        headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"},
+        headers={"origin": target.base_url, "sec-fetch-site": "same-origin"},
     )
-    assert same_site.status_code == 200
+    assert own.status_code == 200 and own.json()["count"] == 1
 
 
-def test_own_pages_and_scripts_still_write(app: Any) -> None:
-    browser = new_client(app)
-    sign_up(browser)
-    ok = browser.post(
-        "/api/notes",
-        json={"title": "from my page", "body": ""},
-        headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"},
-    )
-    assert ok.status_code == 201
-    typed = browser.post(
-        "/signin", data={"account_key": "x"}, headers={"sec-fetch-site": "none"}
-    )  # typed in the address bar or a bookmark: the user's own act
-    assert typed.status_code != 403
-
-
-def test_every_response_carries_the_defensive_headers(client: TestClient) -> None:
-    for path in ("/", "/api/feed?kind=latest", "/about", "/api/notes/nope"):
+def test_every_response_carries_the_defensive_headers(target: Target) -> None:
+    client = target.anonymous()
+    for path in ("/", "/api/feed?kind=latest", "/about", "/api/notes/nope", "/static/momo.js"):
         response = client.get(path, headers={"accept": "text/html"})
         csp = response.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
@@ -90,6 +78,7 @@ def test_every_response_carries_the_defensive_headers(client: TestClient) -> Non
 
 
 def test_session_cookies_are_secure_over_https(app: Any) -> None:
+    """In-process: the test server speaks plain HTTP, so the scheme is set by the client."""
     secure = TestClient(app, base_url="https://testserver")
     key = sign_up(new_client(app))
     response = secure.post("/api/session", json={"account_key": key})

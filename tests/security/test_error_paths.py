@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
+import time
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from momo import errors
 from momo.web import errors as web_errors
-from tests.conftest import new_client, sign_up
+from tests.security.conftest import Target
 
 
 def _all_subclasses(cls: type) -> set[type]:
@@ -53,8 +55,8 @@ def test_every_domain_error_is_a_clear_4xx() -> None:
         ), cls
 
 
-def test_the_sign_in_limit_answers_429_with_retry_after(app: Any) -> None:
-    client = new_client(app)
+def test_the_sign_in_limit_answers_429_with_retry_after(target: Target) -> None:
+    client = target.anonymous()
     statuses = [
         client.post("/api/session", json={"account_key": "mo-" + "-".join(["ABCD"] * 8)})
         for _ in range(35)
@@ -65,19 +67,34 @@ def test_the_sign_in_limit_answers_429_with_retry_after(app: Any) -> None:
     assert int(limited.headers["retry-after"]) > 0
     form = client.post("/signin", data={"account_key": "x"}, headers={"accept": "text/html"})
     assert form.status_code == 429
+    assert client.get("/api/persona").status_code == 200, "the server keeps serving"
 
 
 @pytest.mark.parametrize(
     "payload",
     ['[NaN, "a"]', '[Infinity, "a"]', '[-Infinity, "a"]', "[1" + "0" * 140 + ', "a"]'],
 )
-def test_crafted_cursors_are_refused_not_crashed(app: Any, payload: str) -> None:
-    client = new_client(app)
-    sign_up(client)
+def test_crafted_cursors_are_refused_not_crashed(target: Target, payload: str) -> None:
+    client = target.anonymous()
     cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    assert json.loads(base64.urlsafe_b64decode(cursor + "==="))  # valid JSON to Python
     for path in ("/api/modlog", "/api/feed?kind=latest", "/api/feed?kind=discover"):
         separator = "&" if "?" in path else "?"
         response = client.get(f"{path}{separator}cursor={cursor}")
         assert response.status_code == 422, (path, response.text)
         assert response.json()["error"]["field"] == "cursor"
-    assert json.loads(base64.urlsafe_b64decode(cursor + "==="))  # a real JSON cursor
+
+
+def test_a_trickled_body_times_out(target: Target) -> None:
+    """Headers, then part of the body, then silence: the server answers 408 and frees
+    the connection instead of waiting for ever."""
+    host, port = target.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /api/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n" + b'{"title": '
+        )
+        started = time.monotonic()
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert time.monotonic() - started < 10

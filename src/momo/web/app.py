@@ -69,5 +69,6 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
         limiter=momo.limiter,
         trusted_proxies=settings.trusted_proxies,
         max_body_bytes=body_limit,
+        body_seconds=settings.body_timeout_seconds,
     )
     return app

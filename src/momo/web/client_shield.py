@@ -7,13 +7,17 @@ so no route, log line or error report further in can see or record it.
 
 Bodies are counted as they stream in, so a chunked upload without a
 ``Content-Length`` stops at the limit too: about 1 MB for everything but
-multipart uploads, which get the configured image budget.
+multipart uploads, which get the configured image budget. A body must also
+arrive within ``body_seconds``, so a client that trickles bytes cannot hold a
+connection and a worker for ever.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
+import time
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -34,7 +38,9 @@ class ClientShield:
         limiter: RateLimiter,
         trusted_proxies: list[str],
         max_body_bytes: int,
+        body_seconds: float = 60.0,
     ) -> None:
+        self.body_seconds = body_seconds
         self.app = app
         self.limiter = limiter
         self.trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
@@ -59,6 +65,7 @@ class ClientShield:
             )
             return
         limit = self.max_body_bytes if _is_multipart(scope) else FORM_BODY_BYTES
+        deadline = time.monotonic() + self.body_seconds
         length = _content_length(scope)
         if length is not None and length > limit:
             await _reply(send, 413, {"error": {"code": "too_large", "message": TOO_LARGE}})
@@ -67,7 +74,11 @@ class ClientShield:
 
         async def counted() -> Message:
             nonlocal received
-            message = await receive()
+            try:
+                # A client that trickles its body holds a connection and a worker.
+                message = await asyncio.wait_for(receive(), deadline - time.monotonic())
+            except TimeoutError:
+                raise HTTPException(408, "the request body arrived too slowly") from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:

@@ -38,7 +38,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        codes = {404: "not_found", 405: "method_not_allowed", 408: "timeout", 413: "too_large"}
         code = codes.get(error.status_code, "http_error")
         return _respond(request, error.status_code, code, str(error.detail))
 
