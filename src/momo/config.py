@@ -88,7 +88,11 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="A request body must arrive within this many seconds."
     )
     max_image_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
-    max_image_pixels: int = Field(default=40_000_000, ge=1024)
+    max_image_pixels: int = Field(
+        default=30_000_000,
+        ge=1024,
+        description="Pixels an upload may decode to (a JPEG decodes at a reduced scale).",
+    )
     max_images_per_note: int = Field(default=9, ge=0, le=9)
     scrub_workers: int = Field(
         default=1,

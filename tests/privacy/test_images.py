@@ -192,3 +192,14 @@ def test_every_shape_maps_to_its_standard_size() -> None:
         cleaned = scrub(jpeg_bytes((width, height)), **LIMITS)
         assert (cleaned.width, cleaned.height) == full_size(shape)
         assert Image.open(io.BytesIO(cleaned.thumb)).size == thumb_size(shape)
+
+
+def test_the_pixel_limit_counts_what_an_image_decodes_to() -> None:
+    """A JPEG decodes at a reduced scale, so a large photo passes; a PNG of the same
+    size would sit in memory whole, so it is refused."""
+    big = (4000, 3000)  # 12 MP; the JPEG decodes at half scale, 3 MP
+    assert scrub(jpeg_bytes(big), max_bytes=LIMITS["max_bytes"], max_pixels=4_000_000).width
+    out = io.BytesIO()
+    Image.new("RGB", big, "white").save(out, format="PNG")
+    with pytest.raises(ImageRejected, match="pixels"):
+        scrub(out.getvalue(), max_bytes=LIMITS["max_bytes"], max_pixels=4_000_000)

@@ -133,15 +133,17 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int, gate: ScrubGate = UNGA
         try:
             with Image.open(io.BytesIO(raw), formats=[kind]) as source:
                 width, height = source.size
-                if width * height > max_pixels:
-                    raise ImageRejected(f"the image has more than {max_pixels} pixels")
                 if getattr(source, "n_frames", 1) > MAX_FRAMES:
                     raise ImageRejected(f"the image has more than {MAX_FRAMES} frames")
                 shape = nearest_shape(width, height)
                 if kind == "JPEG":  # decode at a reduced scale: far less memory and time
                     short_edge = min(full_size(shape))
                     source.draft(source.mode, (short_edge, short_edge))
-                decoded = source.size[0] * source.size[1]  # what load() will hold
+                # The limit is on what decoding will hold in memory: a large JPEG decodes
+                # at a fraction of its size, other formats at full size.
+                decoded = source.size[0] * source.size[1]
+                if decoded > max_pixels:
+                    raise ImageRejected(f"the image has more than {max_pixels} pixels")
                 with gate.admit(decoded):
                     small = _decode_small(source, shape)
         except ImageRejected:
