@@ -59,6 +59,7 @@ def serve(
     import uvicorn
 
     from momo.web.app import create_app
+    from momo.web.slow_clients import with_header_deadline
 
     momo = _open(data_dir)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -73,8 +74,10 @@ def serve(
         proxy_headers=False,
         server_header=False,
         log_config=None,
-        # Idle keep-alive connections close after 5 s, and shutdown waits at most 10 s.
+        # Idle keep-alive connections close after 5 s, headers must arrive in time,
+        # and shutdown waits at most 10 s.
         timeout_keep_alive=5,
+        http=with_header_deadline(momo.settings.header_timeout_seconds),
         timeout_graceful_shutdown=10,
     )
 

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     session_days: int = Field(default=30, ge=1)
     cookie_secure: bool = False
 
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A request's headers must arrive within this time."
+    )
     body_timeout_seconds: float = Field(
         default=60.0, gt=0, description="A request body must arrive within this many seconds."
     )

@@ -39,6 +39,7 @@ def target(tmp_path: Path, database_template: str) -> Iterator[Target]:
         MOMO_PROBATION_DAYS="0",
         MOMO_FEED_CACHE_SECONDS="0",
         MOMO_BODY_TIMEOUT_SECONDS="2",
+        MOMO_HEADER_TIMEOUT_SECONDS="2",
     )
     with running_server(tmp_path, env) as server:
         yield Target(server, env)

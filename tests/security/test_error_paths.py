@@ -98,3 +98,31 @@ def test_a_trickled_body_times_out(target: Target) -> None:
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
     assert time.monotonic() - started < 10
+
+
+def test_slow_headers_are_cut_off(target: Target) -> None:
+    """The slowloris attack: headers a few bytes at a time, never finished. The server
+    closes the connection; a normal client on a kept-alive connection is unaffected."""
+    host, port = target.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /api/persona HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        for _ in range(20):
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+            time.sleep(0.25)
+            if time.monotonic() - started > 4:
+                break
+        sock.settimeout(10)
+        try:
+            closed = sock.recv(4096) == b""
+        except ConnectionResetError:
+            closed = True
+    assert closed, "the connection was still open"
+    assert time.monotonic() - started < 8
+    client = target.anonymous()
+    for _ in range(3):  # one kept-alive connection, several requests, spaced out
+        assert client.get("/api/persona").status_code == 200
+        time.sleep(1)
