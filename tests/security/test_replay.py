@@ -6,6 +6,9 @@ after a restart the same solved challenge opened another account for free.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +18,7 @@ from momo.errors import MomoError
 from momo.identity.proof_of_work import solve
 from momo.identity.tables import spent_challenges
 from tests.conftest import PG_URL, FakeClock, empty_postgres
+from tests.server import running_server, short_buckets
 
 
 def test_a_spent_challenge_is_refused_after_a_restart(settings: Settings, clock: FakeClock) -> None:
@@ -43,3 +47,21 @@ def test_a_spent_challenge_is_refused_after_a_restart(settings: Settings, clock:
     with restarted.db.read() as conn:
         assert len(conn.execute(select(spent_challenges)).all()) == 1
     restarted.close()
+
+
+def test_a_replayed_proof_of_work_fails_after_the_server_restarts(
+    tmp_path: Path, database_template: str
+) -> None:
+    env = short_buckets(database_template, MOMO_POW_DIFFICULTY="6")
+    with running_server(tmp_path, env) as server:
+        client = httpx.Client(base_url=server.base_url, timeout=30)
+        challenge = client.get("/api/pow").json()
+        answer = {
+            "challenge": challenge["challenge"],
+            "nonce": solve(challenge["challenge"], challenge["difficulty"]),
+        }
+        assert client.post("/api/accounts", json={"pow": answer}).status_code == 201
+    with running_server(tmp_path, env) as restarted:
+        client = httpx.Client(base_url=restarted.base_url, timeout=30)
+        replay = client.post("/api/accounts", json={"pow": answer})
+        assert replay.status_code in (403, 422) and "already used" in replay.text

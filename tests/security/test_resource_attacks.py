@@ -113,6 +113,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit(tmp_path: Path, database_templat
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
         client = httpx.Client(base_url=server.base_url, timeout=30)
         assert client.get("/api/persona").status_code == 200, "and it keeps serving"
+        assert _peak_rss_mb(server.pid) < 200, "the body was never held in memory"
 
 
 def _peak_rss_mb(pid: int) -> float:
