@@ -260,3 +260,18 @@ def test_queue_orders_privacy_leaks_first(people, momo: Momo) -> None:  # type: 
     )
     queue = mod.client.get("/api/mod/queue").json()
     assert [i["target_id"] for i in queue] == [doxx, spam]
+
+
+def test_the_queue_context_shows_only_public_comments(people, momo: Momo) -> None:  # type: ignore[no-untyped-def]
+    author, other, reporter, mod = people(), people(), people(), people(moderator=True)
+    note_id = author.client.post("/api/notes", json={"title": "t", "body": ""}).json()["id"]
+    publish(momo)
+    reporter.client.post(
+        "/api/reports", json={"target_type": "note", "target_id": note_id, "reason": "spam"}
+    )
+    other.client.post(f"/api/notes/{note_id}/comments", json={"body": "just now"})
+    (item,) = mod.client.get("/api/mod/queue").json()
+    assert all(line["text"] != "just now" for line in item["context"]), "not before its bucket"
+    publish(momo)
+    (item,) = mod.client.get("/api/mod/queue").json()
+    assert any(line["text"] == "just now" for line in item["context"])

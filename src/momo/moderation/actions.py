@@ -119,10 +119,14 @@ class ModerationService:
         )
 
     def _context(self, conn: Connection, target: Target) -> list[ContextLine]:
-        """The comments around the target, each under its voice tag."""
+        """The public comments around the target, each under its voice tag (a comment
+        still waiting for its bucket to end is not shown here either)."""
         rows = conn.execute(
             select(comments.c.id, comments.c.voice, comments.c.body, comments.c.status)
-            .where(comments.c.note_id == target.note_id)
+            .where(
+                comments.c.note_id == target.note_id,
+                comments.c.created_bucket < self._time.public_before(comment=True),
+            )
             .order_by(comments.c.created_bucket, comments.c.voice, comments.c.id)
         ).all()
         index = next((i for i, r in enumerate(rows) if r.id == target.id), 0)
