@@ -76,3 +76,14 @@ def test_comment_with_pii_needs_confirmation(app, momo) -> None:  # type: ignore
     assert done.status_code == 303
     publish(momo)
     assert client.get(f"/api/notes/{note_id}").json()["comments"][0]["body"] == "加我vx: lily_2023"
+
+
+def test_the_style_check_works_without_javascript(app, momo) -> None:  # type: ignore[no-untyped-def]
+    """It answered 500 and lost the draft ('t' is undefined in the template)."""
+    client, csrf = _signed_in(app)
+    draft = {"title": "周末去爬山", "body": "带上番茄和面包，山顶看日落。", "csrf": csrf}
+    response = client.post("/compose/style", data=draft, headers={**HTML, "accept-language": "en"})
+    assert response.status_code == 200
+    assert "周末去爬山" in response.text and "番茄" in response.text, "the draft is kept"
+    assert 'data-testid="style-result"' in response.text
+    assert '<section class="style-result">' in response.text
