@@ -98,3 +98,15 @@ def test_difficulty_zero_turns_pow_off(settings, clock) -> None:  # type: ignore
     assert client.get("/api/pow").json()["difficulty"] == 0
     assert client.post("/api/accounts").status_code == 201
     momo.close()
+
+
+def test_sign_up_without_javascript_says_why_it_cannot_finish(client) -> None:  # type: ignore[no-untyped-def]
+    html = {"accept": "text/html", "accept-language": "en"}
+    form = client.get("/signup", headers=html).text
+    assert 'data-testid="signup-nojs"' in form and "needs JavaScript" in form
+    challenge = client.get("/api/pow").json()["challenge"]
+    response = client.post(
+        "/signup", data={"challenge": challenge, "nonce": ""}, headers=html, follow_redirects=False
+    )
+    assert response.status_code == 422
+    assert "JavaScript" in response.text and "invite" in response.text

@@ -65,6 +65,13 @@ class Registration:
                 before_insert=lambda conn: self._invites.redeem(conn, code)
             )
         if self._pow.difficulty > 0:
+            if challenge and not nonce:  # the browser form, sent without JavaScript
+                raise InvalidInput(
+                    "the sign-up puzzle was not solved: your browser solves it with "
+                    "JavaScript, which is off for this page. Turn it on for this site, ask a "
+                    "member for an invite, or run `momo client signup`",
+                    field="pow",
+                )
             if not challenge or nonce is None:
                 raise InvalidInput(
                     "open sign-up needs a proof-of-work: GET /api/pow, solve it, and send "
