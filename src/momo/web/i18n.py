@@ -357,10 +357,25 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def negotiate(cookie: str | None, accept_language: str | None, default: str) -> str:
+    """The cookie's choice, else the browser's most preferred language we speak
+    (``Accept-Language`` q-values, highest first), else the instance default."""
     if cookie in LOCALES:
         return cookie
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower()))
+    for negative_quality, _, tag in sorted(ranked):
+        if negative_quality >= 0:
+            break  # q=0 means "not this one", and everything after is worse
         if tag.startswith("zh"):
             return "zh-CN"
         if tag.startswith("en"):
