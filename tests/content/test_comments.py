@@ -77,3 +77,21 @@ def test_a_thread_page_counts_only_published_comments(momo: Momo) -> None:
     publish(momo)
     page = momo.notes.page(note_id, None, "en")
     assert page.comment_count == 1 and page.comments[0].body == "soon"
+
+
+def test_a_quick_exchange_reads_in_order(momo: Momo) -> None:
+    """Inside one time bucket the first release sorted by voice, so OP's words came
+    first and a quick exchange read backwards."""
+    op, other = _person(momo), _person(momo)
+    note_id = momo.notes.create(op, "hike?", "")
+    publish(momo)
+    for person, words in (
+        (other, "去爬山吧"),
+        (op, "好啊，几点？"),
+        (other, "八点见"),
+        (op, "谢谢！"),
+    ):
+        momo.comments.add(person, note_id, words)
+    publish(momo)
+    shown = [c.body for c in momo.notes.page(note_id, None, "en").comments]
+    assert shown == ["去爬山吧", "好啊，几点？", "八点见", "谢谢！"]

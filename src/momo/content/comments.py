@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from momo.content import text
 from momo.content.counters import lock_note
@@ -76,6 +76,13 @@ class CommentService:
                 self._policy.slow_mode(viewer, note_id, note.slow_mode_seconds)
             parent_id, reply_voice = self._resolve_reply(conn, note_id, reply_to)
             voice = voices.voice_for(conn, self._keys, viewer.account_id, note_id)
+            # Under the note's row lock, like the voice number: one writer at a time.
+            position = 1 + (
+                conn.scalar(
+                    select(func.max(comments.c.position)).where(comments.c.note_id == note_id)
+                )
+                or 0
+            )
             conn.execute(
                 insert(comments).values(
                     id=comment_id,
@@ -83,6 +90,7 @@ class CommentService:
                     parent_id=parent_id,
                     reply_to_voice=reply_voice,
                     voice=voice,
+                    position=position,
                     body=body,
                     created_bucket=created,
                     # In a damped thread new replies wait behind "show more".

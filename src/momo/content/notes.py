@@ -243,8 +243,14 @@ class NoteService:
                     comments.c.note_id == note_id,
                     comments.c.created_bucket < self._time.public_before(comment=True),
                 )
-                # Random ids break ties, so order inside a time bucket says nothing.
-                .order_by(comments.c.created_bucket, comments.c.voice, comments.c.id)
+                # Bucket first, then the conversation's own order (comments from before
+                # positions were kept fall back to voice and random id).
+                .order_by(
+                    comments.c.created_bucket,
+                    comments.c.position,
+                    comments.c.voice,
+                    comments.c.id,
+                )
             ).all()
             state = self._viewer_state(conn, viewer, note_id, own, locale) if viewer else None
             recent = self._recent_voices(conn, note_id) if note.damped else 0

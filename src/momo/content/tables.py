@@ -97,6 +97,9 @@ comments = Table(
     Column("sealed_author", LargeBinary, nullable=False),
     # Set when the comment's bucket has ended: only then does the note count it.
     Column("published", Boolean, nullable=False, server_default="0"),
+    # Place in the thread's conversation, so a quick exchange inside one time bucket
+    # reads in order. Per thread only: it orders nothing across threads.
+    Column("position", Integer, nullable=True),
     Index("ix_comments_thread", "note_id", "created_bucket", "id"),
     Index("ix_comments_unpublished", "published", "created_bucket"),
     **NO_ROWID,

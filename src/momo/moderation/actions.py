@@ -127,7 +127,9 @@ class ModerationService:
                 comments.c.note_id == target.note_id,
                 comments.c.created_bucket < self._time.public_before(comment=True),
             )
-            .order_by(comments.c.created_bucket, comments.c.voice, comments.c.id)
+            .order_by(
+                comments.c.created_bucket, comments.c.position, comments.c.voice, comments.c.id
+            )
         ).all()
         index = next((i for i, r in enumerate(rows) if r.id == target.id), 0)
         window = rows[max(0, index - 3) : index + 4] if target.type == "comment" else rows[:6]
