@@ -114,7 +114,6 @@ def test_no_column_links_an_author_across_threads(momo: Momo) -> None:
             "thread_voices",
             "note_images",
             "note_topics",
-            "search_terms",
         )
     )
     linking = find_linking_columns(momo, dump, comment_threads, truth)

@@ -92,12 +92,10 @@ def migrate(data_dir: DataDir = None) -> None:
 @app.command()
 def maintenance(data_dir: DataDir = None) -> None:
     """Rewrite the database so it keeps no order of writing (locks every table briefly)."""
-    from momo.storage.maintenance import rewrite_in_key_order
-
     momo = _open(data_dir)
     try:
         with console.status("rewriting every table in random-key order"):
-            rows = rewrite_in_key_order(momo.db)
+            rows = momo.maintenance()
     finally:
         momo.close()
     console.print(f"rewrote {rows} rows; no insertion order, row versions or WAL remain")

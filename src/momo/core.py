@@ -21,6 +21,7 @@ from momo.content.notes import NoteService
 from momo.content.policy import PostingPolicy
 from momo.content.publication import Publication
 from momo.content.reactions import ReactionService
+from momo.content.search_index import SearchIndex
 from momo.feed.cache import FeedCache
 from momo.feed.feeds import FeedService
 from momo.identity import persona
@@ -44,6 +45,7 @@ from momo.storage import migrate
 from momo.storage.database import Database
 from momo.storage.files import private_file, private_folder
 from momo.storage.inspect import holds_accounts
+from momo.storage.maintenance import rewrite_in_key_order
 
 
 class Momo:
@@ -180,6 +182,13 @@ class Momo:
         """What the server does on a timer: publish ended buckets, empty the WAL."""
         self.publication.publish_due()
         self.db.checkpoint()
+
+    def maintenance(self) -> int:
+        """Merge the search index and rewrite every table in key order (``momo
+        maintenance``); returns how many rows were rewritten."""
+        with self.db.write() as conn:
+            SearchIndex().optimize(conn)
+        return rewrite_in_key_order(self.db)
 
     def close(self) -> None:
         self.db.dispose()

@@ -58,6 +58,9 @@ def test_sqlite_files_keep_no_insertion_order(momo: Momo, tmp_path: Path) -> Non
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
             "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
         ).fetchall()
+        # The search index's shadow tables are keyed by segment and page, not by
+        # note: test_search_index_keeps_no_order_inside_a_bucket covers them.
+        tables = [(name, sql) for name, sql in tables if not name.startswith("note_search")]
         assert tables and all(sql.rstrip().endswith("WITHOUT ROWID") for _, sql in tables)
         with pytest.raises(sqlite3.OperationalError):
             conn.execute("SELECT rowid FROM notes")
@@ -71,6 +74,19 @@ def test_sqlite_files_keep_no_insertion_order(momo: Momo, tmp_path: Path) -> Non
             physical = [row[0] for row in conn.execute("SELECT id FROM notes NOT INDEXED")]
         assert sorted(physical) == sorted(written)
         assert abs(_rank_correlation(physical, written)) < 0.6
+
+
+def test_search_index_keeps_no_order_inside_a_bucket(momo: Momo) -> None:
+    written = _write_in_order(momo)
+    publish(momo)
+    with momo.db.read() as conn:
+        docs = dict(conn.execute(select(notes.c.id, notes.c.search_doc)).all())
+    assert all(docs[item] is not None for item in written)
+    assert len({docs[item] >> 20 for item in written}) == 1, "one bucket, one id prefix"
+    by_doc = sorted(written, key=docs.__getitem__)
+    assert abs(_rank_correlation(by_doc, written)) < 0.6
+    found = momo.feeds.search("n1", None, "en", limit=100).items
+    assert {card.id for card in found} == {written[1]}
 
 
 @postgres_only

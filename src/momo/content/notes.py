@@ -11,7 +11,8 @@ from momo.content import text
 from momo.content.counters import hot_score
 from momo.content.media import MediaStore
 from momo.content.policy import PostingPolicy
-from momo.content.tables import comments, note_images, note_topics, notes, reactions, search_terms
+from momo.content.search_index import SearchIndex
+from momo.content.tables import comments, note_images, note_topics, notes, reactions
 from momo.content.tables import topics as topics_table
 from momo.content.views import CommentView, MyNote, NoteView, ViewerState, image_view
 from momo.errors import Forbidden, InvalidInput, NotFound
@@ -69,6 +70,7 @@ class NoteService:
         self._max_images = max_images
         self._time = time
         self._persona = persona
+        self._search = SearchIndex()
 
     # -- writing ----------------------------------------------------------
     def create(self, viewer: Viewer, title: str, body: str, images: Sequence[bytes] = ()) -> str:
@@ -117,6 +119,7 @@ class NoteService:
             ).first()
             if note is None or note.status != "visible":
                 raise NotFound("no such note")
+            self._search.replace(conn, note_id, title, body)  # reads the old text first
             conn.execute(
                 update(notes)
                 .where(notes.c.id == note_id)
@@ -148,6 +151,7 @@ class NoteService:
             )
         )
         self._unindex(conn, note_id, counted=bool(published))
+        self._search.remove(conn, note_id)
         for table in (comments, note_images):
             conn.execute(delete(table).where(table.c.note_id == note_id))
         voices.forget_thread(conn, note_id)
@@ -164,9 +168,6 @@ class NoteService:
     def _index(
         self, conn: Connection, note_id: str, title: str, body: str, *, counted: bool
     ) -> None:
-        terms = text.search_terms(f"{title}\n{body}")
-        if terms:
-            conn.execute(insert(search_terms), [{"term": t, "note_id": note_id} for t in terms])
         names = text.extract_topics(body)
         for name in names:
             # An upsert, so two notes bringing the same new topic at once cannot collide.
@@ -176,7 +177,6 @@ class NoteService:
             self._count_topics(conn, names, +1)
 
     def _unindex(self, conn: Connection, note_id: str, *, counted: bool) -> None:
-        conn.execute(delete(search_terms).where(search_terms.c.note_id == note_id))
         names = conn.scalars(select(note_topics.c.topic).where(note_topics.c.note_id == note_id))
         if counted:
             self._count_topics(conn, names.all(), -1)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select, update
 
 from momo.content.counters import lock_note, set_counts
+from momo.content.search_index import IndexedNote, SearchIndex
 from momo.content.tables import comments, note_topics, notes, topics
 from momo.privacy.coarse_time import CoarseTime
 from momo.storage.database import Database
@@ -34,6 +35,7 @@ class Publication:
         self._changed = changed
         self._lock = threading.Lock()
         self._done_before = 0
+        self._search = SearchIndex()
 
     def publish_due(self) -> int:
         """Publish every item whose bucket has ended; returns how many."""
@@ -42,13 +44,15 @@ class Publication:
         with self._db.write() as conn:
             # The UPDATE … RETURNING flips each row once, even with several workers:
             # a second worker waits on the row lock and then finds it published.
-            released = conn.scalars(
+            published = conn.execute(
                 update(notes)
                 .where(notes.c.published.is_(False), notes.c.created_bucket < note_cut)
                 .values(published=True)
-                .returning(notes.c.id)
+                .returning(notes.c.id, notes.c.title, notes.c.body, notes.c.created_bucket)
             ).all()
+            released = [row.id for row in published]
             if released:
+                self._search.add(conn, (IndexedNote(*row) for row in published))
                 counts = conn.execute(
                     select(note_topics.c.topic, func.count())
                     .where(note_topics.c.note_id.in_(released))

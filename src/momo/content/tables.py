@@ -9,6 +9,7 @@ file keeps no insertion order.
 """
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -46,7 +47,11 @@ notes = Table(
     # Set when the note's bucket has ended and it went public: only then do topic
     # counts include it (see content/publication.py).
     Column("published", Boolean, nullable=False, server_default="0"),
+    # The note's document id in the search index (content/search_index.py), set on
+    # publication: the bucket in the high bits, random below.
+    Column("search_doc", BigInteger, nullable=True),
     Index("ix_notes_latest", "status", "created_bucket", "id"),
+    Index("ix_notes_search_doc", "search_doc", unique=True),
     Index("ix_notes_hot", "status", "hot", "id"),
     **NO_ROWID,
 )
@@ -117,15 +122,9 @@ reactions = Table(
     **NO_ROWID,
 )
 
-search_terms = Table(
-    "search_terms",
-    metadata,
-    Column("term", String(64), nullable=False),
-    Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
-    PrimaryKeyConstraint("term", "note_id"),
-    Index("ix_search_terms_note", "note_id"),
-    **NO_ROWID,
-)
+# The search index itself (``note_search``) is an FTS5 virtual table on SQLite and a
+# tsvector table with a GIN index on PostgreSQL; SQLAlchemy cannot declare the
+# former, so migration 0007 creates both and content/search_index.py owns them.
 
 # Scrubbed images, kept in the database rather than as files: a file's inode
 # change time records the exact second of the upload, and no call can reset it.

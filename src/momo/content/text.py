@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
 
 TITLE_MAX = 100
 BODY_MAX = 5000
@@ -43,31 +47,71 @@ def extract_topics(body: str) -> list[str]:
     return list(seen)[:10]
 
 
-def search_terms(text: str) -> set[str]:
-    """Index terms: CJK character bigrams (so any 2+ character substring is findable)
-    and lower-cased Latin words."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    terms: set[str] = set()
-    for run in _CJK.findall(folded):
-        terms.update(run[i : i + 2] for i in range(len(run) - 1))
-    terms.update(word[:64] for word in _WORD.findall(folded))
-    return terms
+# Han and kana are written without spaces: they are indexed as character bigrams.
+_RUN_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"(?P<run>[{_RUN_CHARS}]+)|(?P<word>[^\W_{_RUN_CHARS}]+)")
+WORD_MAX = 64
 
 
-def query_terms(query: str) -> tuple[set[str], list[str]]:
-    """Terms a query needs, and the literal pieces a match must contain."""
-    folded = unicodedata.normalize("NFKC", query).lower()
-    terms = search_terms(folded)
-    pieces = [piece for piece in re.split(r"\s+", folded) if piece]
-    return terms, pieces
+@lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
-def matches(pieces: list[str], title: str, body: str) -> bool:
-    haystack = unicodedata.normalize("NFKC", f"{title}\n{body}").lower()
-    for piece in pieces:
-        if _CJK.search(piece):
-            if piece not in haystack:
-                return False
-        elif not all(word in _WORD.findall(haystack) for word in _WORD.findall(piece)):
-            return False
-    return True
+def fold(text: str) -> str:
+    """The form that is indexed and searched: NFKC, lower case, Simplified characters,
+    so 台灣 finds 台湾 and ＬＩＮＵＸ finds linux."""
+    folded: str = _to_simplified().convert(unicodedata.normalize("NFKC", text).lower())
+    return folded
+
+
+def index_tokens(text: str) -> list[str]:
+    """The token sequence a note is indexed under, in text order.
+
+    A run of Han or kana becomes its overlapping bigrams followed by its last
+    character, so any substring of two or more characters is a phrase of
+    bigrams, a single character is a prefix of some token, and two runs never
+    join into a phrase across the gap between them. Other scripts give words.
+    """
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(fold(text)):
+        run = match.group()
+        if match.lastgroup == "run":
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.append(run[-1])
+        else:
+            tokens.append(run[:WORD_MAX])
+    return tokens
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Consecutive tokens a match must contain; with ``prefix`` the last token is one
+    character that the text may continue (a query ending in a lone Han character)."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+
+def query_phrases(query: str) -> list[Phrase]:
+    """One phrase per space-separated piece of the query; all must match."""
+    phrases: list[Phrase] = []
+    for piece in fold(query).split():
+        matches = list(_TOKEN.finditer(piece))
+        tokens: list[str] = []
+        prefix = False
+        for position, match in enumerate(matches):
+            run = match.group()
+            last = position == len(matches) - 1
+            if match.lastgroup != "run":
+                tokens.append(run[:WORD_MAX])
+            elif len(run) == 1 and last:
+                tokens.append(run)
+                prefix = True
+            else:
+                tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+                if not last:  # the text continues past this run inside the piece
+                    tokens.append(run[-1])
+        if tokens:
+            phrases.append(Phrase(tuple(tokens), prefix))
+    return phrases

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 
-from momo.content import text
-from momo.content.tables import note_images, note_topics, notes, search_terms, topics
+from momo.content import search_index, text
+from momo.content.tables import note_images, note_topics, notes, topics
 from momo.content.views import FeedPage, NoteCard, image_view
 from momo.errors import InvalidInput, NotFound
 from momo.feed import cursor as cursors
@@ -67,26 +67,14 @@ class FeedService:
             raise InvalidInput("type something to search for", field="q")
         if len(q) > SEARCH_MAX_QUERY:
             raise InvalidInput(f"a search is at most {SEARCH_MAX_QUERY} characters", field="q")
-        terms, pieces = text.query_terms(q)
-        query = self._base()
-        if terms:
-            matching = (
-                select(search_terms.c.note_id)
-                .where(search_terms.c.term.in_(sorted(terms)))
-                .group_by(search_terms.c.note_id)
-                .having(func.count() == len(terms))
-            )
-            query = query.where(notes.c.id.in_(matching))
-        else:  # a single CJK character or symbols only: fall back to a substring scan
-            pattern = f"%{_escape_like(q)}%"
-            query = query.where(
-                or_(
-                    notes.c.title.like(pattern, escape="\\"),
-                    notes.c.body.like(pattern, escape="\\"),
-                )
-            )
-        # Bigrams find candidates; the exact check drops notes whose bigrams are scattered.
-        return self._page(query, notes.c.created_bucket, cursor, locale, limit, check=pieces)
+        phrases = text.query_phrases(q)
+        if not phrases:
+            raise InvalidInput("search for words or characters, not only symbols", field="q")
+        found = search_index.matching(phrases, self._db.dialect)
+        query = self._base().join_from(notes, found.table, notes.c.search_doc == found.doc)
+        return self._page(
+            query.where(found.condition), found.doc, cursor, locale, limit, unique_sort=True
+        )
 
     def cards(self, note_ids: list[str], locale: str) -> FeedPage:
         """Cards for given notes (a person's bookmarks), in the order given."""
@@ -140,7 +128,7 @@ class FeedService:
         limit: int,
         *,
         cache_key: str | None = None,
-        check: list[str] | None = None,
+        unique_sort: bool = False,
     ) -> FeedPage:
         after = cursors.decode(cursor)
         self._catch_up()
@@ -150,27 +138,21 @@ class FeedService:
         if after is None and cache_key is not None:
             rows = self._cache.get(cache_key)
         if rows is None:
-            if after is not None:
+            if after is not None and unique_sort:
+                query = query.where(sort < int(after[0]))
+            elif after is not None:
                 query = query.where(tuple_(sort, notes.c.id) < tuple_(after[0], after[1]))
-            query = query.order_by(sort.desc(), notes.c.id.desc()).limit(limit + 1)
+            order = [sort.desc()] if unique_sort else [sort.desc(), notes.c.id.desc()]
+            query = query.add_columns(sort.label("sort_key")).order_by(*order).limit(limit + 1)
             with self._db.read() as conn:
                 rows = [dict(row._mapping) for row in conn.execute(query)]
             if after is None and cache_key is not None:
                 self._cache.put(cache_key, rows)
         more = len(rows) > limit
         rows = rows[:limit]
-        key = "hot" if sort is notes.c.hot else "created_bucket"
-        next_cursor = cursors.encode(rows[-1][key], rows[-1]["id"]) if more and rows else None
-        if check is not None:
-            with self._db.read() as conn:
-                bodies = dict(
-                    conn.execute(
-                        select(notes.c.id, notes.c.body).where(
-                            notes.c.id.in_([row["id"] for row in rows])
-                        )
-                    ).all()
-                )
-            rows = [r for r in rows if text.matches(check, r["title"], bodies.get(r["id"], ""))]
+        next_cursor = (
+            cursors.encode(rows[-1]["sort_key"], rows[-1]["id"]) if more and rows else None
+        )
         return FeedPage(items=[self._card(row, locale) for row in rows], next_cursor=next_cursor)
 
     def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
@@ -188,7 +170,3 @@ class FeedService:
             time=time,
             time_ago=ago,
         )
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -15,7 +15,7 @@ exclusive lock on every table: run it in a quiet hour, as the operator's guide s
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, inspect
 
 from momo.storage.database import Database
 from momo.storage.metadata import metadata
@@ -33,23 +33,29 @@ def rewrite_in_key_order(db: Database) -> int:
                 int(conn.exec_driver_sql(f'SELECT count(*) FROM "{t.name}"').scalar() or 0)
                 for t in metadata.sorted_tables
             )
-    tables = metadata.sorted_tables  # parents before the tables that refer to them
     rows = 0
     with db.write() as conn:
+        tables = _tables(conn)
         for table in tables:
             conn.exec_driver_sql(
-                f'CREATE TEMPORARY TABLE "aside_{table.name}" ON COMMIT DROP AS '
-                f'SELECT * FROM "{table.name}"'
+                f'CREATE TEMPORARY TABLE "aside_{table}" ON COMMIT DROP AS SELECT * FROM "{table}"'
             )
-        conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables))
-        for table in tables:
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
+        for table, key in tables.items():
             result = conn.exec_driver_sql(
-                f'INSERT INTO "{table.name}" SELECT * FROM "aside_{table.name}" '
-                f"ORDER BY {_key_order(table)}"
+                f'INSERT INTO "{table}" SELECT * FROM "aside_{table}" ORDER BY {key}'
             )
             rows += result.rowcount
     return rows
 
 
-def _key_order(table: Table) -> str:
-    return ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+def _tables(conn: Connection) -> dict[str, str]:
+    """Every table with its primary-key order, parents before the tables referring to
+    them; tables created by migrations alone (the search index) come last."""
+    found = inspect(conn)
+    declared = [t.name for t in metadata.sorted_tables]
+    extra = sorted(set(found.get_table_names()) - {*declared, "alembic_version"})
+    return {
+        name: ", ".join(f'"{c}"' for c in found.get_pk_constraint(name)["constrained_columns"])
+        for name in [*declared, *extra]
+    }

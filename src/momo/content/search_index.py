@@ -1,0 +1,197 @@
+"""The full-text index behind search: FTS5 on SQLite, a GIN index on PostgreSQL.
+
+Both hold the same token sequence (``text.index_tokens``: character bigrams for
+Han and kana, words for the rest, Traditional folded to Simplified) and answer
+the same phrase queries, so a result never depends on the database.
+
+A note enters the index when its bucket is published, together with the rest
+of the bucket and in shuffled order. Its document id is ``bucket << 20 |
+random``: newest-first order by bucket is the id order, and inside a bucket the
+id says nothing about who wrote first. The SQLite table is contentless (it
+stores no text, only the inverted index), so deleting a document needs its
+tokens again; they are recomputed from the note's stored text.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    TableClause,
+    bindparam,
+    column,
+    select,
+    table,
+    text,
+    update,
+)
+
+from momo.content import text as content_text
+from momo.content.tables import notes
+
+RANDOM_BITS = 20
+FTS_TABLE = "note_search"
+# Contentless (content=''): the index keeps no copy of the text, only tokens.
+SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    "terms, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0')"
+)
+POSTGRES_DDL = (
+    f"CREATE TABLE {FTS_TABLE} (doc bigint PRIMARY KEY, terms tsvector NOT NULL)",
+    f"CREATE INDEX ix_{FTS_TABLE}_terms ON {FTS_TABLE} USING gin (terms)",
+)
+
+
+def first_doc(bucket_start: int) -> int:
+    return bucket_start << RANDOM_BITS
+
+
+def match_expression(phrases: Sequence[content_text.Phrase], dialect: str) -> str:
+    """The query string: an FTS5 MATCH expression or a PostgreSQL tsquery."""
+    if dialect == "sqlite":
+        # Tokens hold letters and digits only, so quoting cannot be escaped from.
+        return " AND ".join(
+            f'"{" ".join(phrase.tokens)}"' + ("*" if phrase.prefix else "") for phrase in phrases
+        )
+    parts = []
+    for phrase in phrases:
+        lexemes = [f"'{token}'" for token in phrase.tokens]
+        if phrase.prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts)
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What a query joins to find matches: the index table, its document id column
+    (newest first when sorted descending) and the match condition."""
+
+    table: TableClause
+    doc: ColumnElement[int]
+    condition: ColumnElement[bool]
+
+
+def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:
+    expression = match_expression(phrases, dialect)
+    if dialect == "sqlite":
+        fts = table(FTS_TABLE, column("rowid"))
+        condition = text(f"{FTS_TABLE} MATCH :match").bindparams(match=expression)
+        return Matching(fts, fts.c.rowid, condition)  # type: ignore[arg-type]
+    gin = table(FTS_TABLE, column("doc"), column("terms"))
+    condition = text(f"{FTS_TABLE}.terms @@ CAST(:match AS tsquery)").bindparams(match=expression)
+    return Matching(gin, gin.c.doc, condition)  # type: ignore[arg-type]
+
+
+def _tsvector(tokens: Sequence[str]) -> str:
+    # PostgreSQL keeps positions up to 16383; later ones share that last position.
+    return " ".join(f"'{token}':{min(i + 1, 16383)}" for i, token in enumerate(tokens))
+
+
+def _document(title: str, body: str) -> list[str]:
+    return content_text.index_tokens(f"{title}\n{body}")
+
+
+@dataclass(frozen=True)
+class IndexedNote:
+    id: str
+    title: str
+    body: str
+    created_bucket: int
+
+
+class SearchIndex:
+    """Writes to the index; queries are composed by the feed (``FeedService.search``)."""
+
+    def add(self, conn: Connection, released: Iterable[IndexedNote]) -> None:
+        """Index newly published notes, in random order, each under a fresh document id."""
+        batch = list(released)
+        random.SystemRandom().shuffle(batch)
+        taken: set[int] = set()
+        for note in batch:
+            doc = self._free_doc(conn, note.created_bucket, taken)
+            taken.add(doc)
+            conn.execute(update(notes).where(notes.c.id == note.id).values(search_doc=doc))
+            self._insert(conn, doc, _document(note.title, note.body))
+
+    def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
+        """After an edit: drop the old tokens (from the text still stored) and add the new."""
+        row = conn.execute(
+            select(notes.c.search_doc, notes.c.title, notes.c.body).where(notes.c.id == note_id)
+        ).first()
+        if row is None or row.search_doc is None:
+            return
+        self._delete(conn, row.search_doc, _document(row.title, row.body))
+        self._insert(conn, row.search_doc, _document(title, body))
+
+    def remove(self, conn: Connection, note_id: str) -> None:
+        """Before a note is deleted: take it out of the index."""
+        row = conn.execute(
+            select(notes.c.search_doc, notes.c.title, notes.c.body).where(notes.c.id == note_id)
+        ).first()
+        if row is None or row.search_doc is None:
+            return
+        self._delete(conn, row.search_doc, _document(row.title, row.body))
+
+    def rebuild(self, conn: Connection) -> int:
+        """Empty the index and index every published note again (upgrades, repairs)."""
+        if conn.dialect.name == "sqlite":
+            conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))
+        else:
+            conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
+        conn.execute(update(notes).values(search_doc=None))
+        rows = conn.execute(
+            select(notes.c.id, notes.c.title, notes.c.body, notes.c.created_bucket).where(
+                notes.c.published.is_(True)
+            )
+        ).all()
+        self.add(conn, (IndexedNote(r.id, r.title, r.body, r.created_bucket) for r in rows))
+        self.optimize(conn)
+        return len(rows)
+
+    def optimize(self, conn: Connection) -> None:
+        """Merge the index into one segment, so no segment boundary tells of batches."""
+        if conn.dialect.name == "sqlite":
+            conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
+    def _free_doc(self, conn: Connection, bucket_start: int, taken: set[int]) -> int:
+        while True:
+            doc = first_doc(bucket_start) | secrets.randbits(RANDOM_BITS)
+            if doc in taken:
+                continue
+            used = conn.scalar(select(notes.c.id).where(notes.c.search_doc == doc))
+            if used is None:
+                return doc
+
+    def _insert(self, conn: Connection, doc: int, tokens: list[str]) -> None:
+        if conn.dialect.name == "sqlite":
+            conn.execute(
+                text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:doc, :terms)"),
+                {"doc": doc, "terms": " ".join(tokens)},
+            )
+        else:
+            conn.execute(
+                text(
+                    f"INSERT INTO {FTS_TABLE}(doc, terms) VALUES (:doc, CAST(:terms AS tsvector))"
+                ),
+                {"doc": doc, "terms": _tsvector(tokens)},
+            )
+
+    def _delete(self, conn: Connection, doc: int, tokens: list[str]) -> None:
+        if conn.dialect.name == "sqlite":
+            conn.execute(
+                text(
+                    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, terms) "
+                    "VALUES ('delete', :doc, :terms)"
+                ),
+                {"doc": doc, "terms": " ".join(tokens)},
+            )
+        else:
+            conn.execute(
+                text(f"DELETE FROM {FTS_TABLE} WHERE doc = :doc").bindparams(bindparam("doc", doc))
+            )

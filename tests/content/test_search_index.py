@@ -1,0 +1,167 @@
+"""Search through the full-text index: what matches, in which order, and full pages."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text as sql
+from sqlalchemy import update
+
+from momo.content import search_index
+from momo.content.tables import notes
+from momo.content.text import fold, index_tokens, query_phrases
+from momo.core import Momo
+from momo.errors import InvalidInput
+from tests.conftest import publish, viewers
+
+
+def _found(momo: Momo, q: str) -> set[str]:
+    return {card.id for card in momo.feeds.search(q, None, "en", limit=100).items}
+
+
+def test_traditional_and_simplified_find_each_other(momo: Momo) -> None:
+    (author,) = viewers(momo, 1)
+    taiwan = momo.notes.create(author, "台灣美食地圖", "夜市小吃")
+    hair = momo.notes.create(author, "头发护理", "洗发水推荐")
+    publish(momo)
+    assert _found(momo, "台湾") == _found(momo, "台灣") == {taiwan}
+    assert _found(momo, "頭髮") == _found(momo, "头发") == {hair}
+    assert _found(momo, "臺灣美食") == {taiwan}
+
+
+def test_one_character_phrases_and_run_edges(momo: Momo) -> None:
+    people = viewers(momo, 2)
+    cat_end = momo.notes.create(people[0], "我家的猫", "")
+    cat_start = momo.notes.create(people[0], "猫咪日记", "")
+    split = momo.notes.create(people[1], "今天天。天气", "")
+    weather = momo.notes.create(people[1], "今天天气很好", "")
+    phone = momo.notes.create(people[1], "新买的iphone手机", "")
+    publish(momo)
+    assert _found(momo, "猫") == {cat_end, cat_start}
+    assert _found(momo, "的猫") == {cat_end}
+    assert _found(momo, "今天天气") == {weather}, "two runs never join into one phrase"
+    assert _found(momo, "天天") == {split, weather}
+    assert _found(momo, "iphone手机") == {phone}
+    assert _found(momo, "IPhone 手机") == {phone}
+    assert _found(momo, "手机iphone") == set()
+    assert _found(momo, "狗") == set()
+    for symbols in ("!!!", "。，", "   "):
+        with pytest.raises(InvalidInput):
+            momo.feeds.search(symbols, None, "en")
+
+
+def test_pages_are_full_newest_first_and_skip_hidden_notes(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    people = viewers(momo, 8)
+    matching: list[str] = []
+    for round_ in range(5):
+        for person in people:
+            matching.append(momo.notes.create(person, f"周末爬山 {round_}", "风景很好"))
+            momo.notes.create(person, f"today {round_}", "nothing to find")
+        publish(momo)
+        clock.advance(3600)
+    hidden = matching[::4]
+    with momo.db.write() as conn:
+        conn.execute(update(notes).where(notes.c.id.in_(hidden)).values(status="removed"))
+    momo.feed_cache.invalidate()
+    seen: list[str] = []
+    cursor = None
+    sizes = []
+    while True:
+        page = momo.feeds.search("爬山", cursor, "en", limit=7)
+        sizes.append(len(page.items))
+        seen += [card.id for card in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    expected = set(matching) - set(hidden)
+    assert set(seen) == expected and len(seen) == len(expected)
+    assert all(size == 7 for size in sizes[:-1]), f"short pages: {sizes}"
+    with momo.db.read() as conn:
+        bucket = dict(conn.execute(sql("SELECT id, created_bucket FROM notes")).all())
+    buckets = [bucket[item] for item in seen]
+    assert buckets == sorted(buckets, reverse=True), "newest bucket first"
+
+
+def test_edits_and_deletes_reach_the_index(momo: Momo) -> None:
+    (author,) = viewers(momo, 1)
+    note = momo.notes.create(author, "原来的标题", "old words")
+    draft = momo.notes.create(author, "还没发布的草稿", "")
+    assert _found(momo, "草稿") == set(), "nothing is searchable before its bucket ends"
+    publish(momo)
+    assert _found(momo, "草稿") == {draft}
+    momo.notes.edit(author, note, "新的标题", "fresh words")
+    assert _found(momo, "原来") == set() and _found(momo, "old") == set()
+    assert _found(momo, "新的") == {note} and _found(momo, "fresh") == {note}
+    momo.notes.delete(author, note)
+    assert _found(momo, "新的") == set()
+    with momo.db.read() as conn:
+        if momo.db.dialect == "sqlite":
+            left = conn.execute(
+                sql("SELECT count(*) FROM note_search WHERE note_search MATCH 'fresh'")
+            )
+        else:
+            left = conn.execute(sql("SELECT count(*) FROM note_search"))
+        assert left.scalar() == (0 if momo.db.dialect == "sqlite" else 1)
+
+
+def test_rebuild_gives_the_same_answers(momo: Momo) -> None:
+    (author,) = viewers(momo, 1)
+    ids = [momo.notes.create(author, f"第{i}篇笔记", f"topic{i % 3}") for i in range(6)]
+    publish(momo)
+    before = {q: _found(momo, q) for q in ("笔记", "topic1", "第3")}
+    with momo.db.write() as conn:
+        assert search_index.SearchIndex().rebuild(conn) == len(ids)
+    assert {q: _found(momo, q) for q in before} == before
+    assert before["第3"] == {ids[3]}
+
+
+# --- the token scheme, checked against plain substring search ------------------
+
+_ALPHABET = "今天气好猫狗山水。 "
+
+
+def _fts() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(search_index.SQLITE_DDL)
+    return conn
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.text(alphabet=_ALPHABET, min_size=0, max_size=30),
+    query=st.text(alphabet=_ALPHABET[:-2], min_size=1, max_size=4),
+)
+def test_phrases_match_exactly_the_substrings(document: str, query: str) -> None:
+    """A query of Han characters matches a text exactly when it is a substring of it."""
+    conn = _fts()
+    conn.execute(
+        "INSERT INTO note_search(rowid, terms) VALUES (1, ?)", (" ".join(index_tokens(document)),)
+    )
+    expression = search_index.match_expression(query_phrases(query), "sqlite")
+    hit = conn.execute("SELECT count(*) FROM note_search WHERE note_search MATCH ?", (expression,))
+    assert bool(hit.fetchone()[0]) == (fold(query) in fold(document))
+
+
+def test_the_index_is_smaller_than_twice_the_text() -> None:
+    conn = _fts()
+    data = Path(__file__).parents[1] / "audit" / "data"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("tang-shi-sample.jsonl", "mail-ham-a-sample.jsonl")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(texts) > 100
+    for doc, body in enumerate(texts, start=1):
+        conn.execute(
+            "INSERT INTO note_search(rowid, terms) VALUES (?, ?)",
+            (doc, " ".join(index_tokens(body))),
+        )
+    conn.execute("INSERT INTO note_search(note_search) VALUES ('optimize')")
+    stored = sum(len(block) for (block,) in conn.execute("SELECT block FROM note_search_data"))
+    size = sum(len(body.encode()) for body in texts)
+    assert stored <= 2 * size, f"index {stored} bytes for {size} bytes of text"
