@@ -100,6 +100,10 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_template: str) -> Settings:
+    return make_settings(tmp_path, database_template)
+
+
+def make_settings(tmp_path: Path, database_template: str) -> Settings:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     # A small proof-of-work keeps sign-ups cheap in tests while still exercising it.

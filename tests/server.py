@@ -45,9 +45,14 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    tmp_path: Path, extra_env: dict[str, str] | None = None, local_address: str | None = None
+    tmp_path: Path,
+    extra_env: dict[str, str] | None = None,
+    local_address: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    args: tuple[str, ...] = (),
 ) -> Iterator[RunningServer]:
-    data_dir = tmp_path / "data"
+    data_dir = data_dir or tmp_path / "data"
     port = free_port()
     env = {**os.environ, "MOMO_DATA_DIR": str(data_dir), **(extra_env or {})}
     server_info = RunningServer(
@@ -55,7 +60,10 @@ def running_server(
     )
     with server_info.stdout.open("wb") as out, server_info.stderr.open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "momo", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *(sys.executable, "-m", "momo", "serve"),
+                *("--host", "127.0.0.1", "--port", str(port), *args),
+            ],
             env=env,
             stdout=out,
             stderr=err,

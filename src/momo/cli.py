@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -53,21 +54,42 @@ def _open(data_dir: Path | None) -> Momo:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (more than one needs Redis)")
+    ] = 1,
     data_dir: DataDir = None,
 ) -> None:
     """Apply migrations and run the web server."""
     import uvicorn
 
     from momo.web.app import create_app
-    from momo.web.slow_clients import with_header_deadline
+    from momo.web.slow_clients import ConfiguredHeaderDeadline, with_header_deadline
 
     momo = _open(data_dir)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    console.print(f"Momo is listening on http://{host}:{port} (data in {momo.settings.data_dir})")
+    if workers > 1 and not momo.settings.redis_url:
+        momo.close()
+        # Limits, spent proofs of work and the cache version must be shared, or
+        # each worker would grant its own allowance.
+        Console(stderr=True).print("[red]--workers above 1 needs MOMO_REDIS_URL[/red]")
+        raise typer.Exit(2)
+    console.print(
+        f"Momo is listening on http://{host}:{port} with {workers} worker(s) "
+        f"(data in {momo.settings.data_dir})"
+    )
+    app_or_factory: Any = create_app(momo)
+    http: Any = with_header_deadline(momo.settings.header_timeout_seconds)
+    if workers > 1:
+        # Workers build their own Momo from the environment: hand them this folder.
+        os.environ["MOMO_DATA_DIR"] = str(momo.settings.data_dir)
+        momo.close()
+        app_or_factory, http = "momo.web.app:factory", ConfiguredHeaderDeadline
     # No access log and no proxy-header rewriting: the client address must not
     # reach a log line (docs/threat-model.md). ClientShield handles proxies itself.
     uvicorn.run(
-        create_app(momo),
+        app_or_factory,
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host,
         port=port,
         access_log=False,
@@ -77,7 +99,7 @@ def serve(
         # Idle keep-alive connections close after 5 s, headers must arrive in time,
         # and shutdown waits at most 10 s.
         timeout_keep_alive=5,
-        http=with_header_deadline(momo.settings.header_timeout_seconds),
+        http=http,
         timeout_graceful_shutdown=10,
     )
 

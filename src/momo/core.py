@@ -22,7 +22,7 @@ from momo.content.policy import PostingPolicy
 from momo.content.publication import Publication
 from momo.content.reactions import ReactionService
 from momo.content.search_index import SearchIndex
-from momo.feed.cache import FeedCache
+from momo.feed.cache import ResponseCache
 from momo.feed.feeds import FeedService
 from momo.identity import persona
 from momo.identity.accounts import AccountService, Viewer
@@ -78,7 +78,7 @@ class Momo:
             settings.max_image_pixels,
             ScrubGate(settings.scrub_workers, settings.scrub_pixel_budget),
         )
-        self.feed_cache = FeedCache(settings.feed_cache_seconds, self.redis)
+        self.feed_cache = ResponseCache(settings.feed_cache_seconds, self.redis)
         self.publication = Publication(self.db, self.time, self.feed_cache.invalidate)
 
         self.policy = PostingPolicy(self.limiter, self.time)
@@ -134,7 +134,7 @@ class Momo:
             self.feed_cache.invalidate,
             self.surge.after_reply_like,
         )
-        self.feeds = FeedService(self.db, self.time, self.feed_cache, self.publication.catch_up)
+        self.feeds = FeedService(self.db, self.time, self.publication.catch_up)
 
         self.reports = ReportService(self.db, self.keys, self.policy, self.surge, self.time)
         self.moderation = ModerationService(

@@ -104,7 +104,7 @@ class NoteService:
                         height=image.height,
                     )
                 )
-            self._index(conn, note_id, title, body, counted=False)
+            self._index(conn, note_id, body, created, counted=False)
             voices.claim_op(conn, self._keys, viewer.account_id, note_id)
             self._accounts.record(conn, viewer, "+", NOTE_KIND, note_id)
         self._changed()
@@ -115,7 +115,9 @@ class NoteService:
         self._require_own(viewer, note_id)
         with self._db.write() as conn:
             note = conn.execute(
-                select(notes.c.status, notes.c.published).where(notes.c.id == note_id)
+                select(notes.c.status, notes.c.published, notes.c.created_bucket).where(
+                    notes.c.id == note_id
+                )
             ).first()
             if note is None or note.status != "visible":
                 raise NotFound("no such note")
@@ -126,7 +128,7 @@ class NoteService:
                 .values(title=title, body=body, edited=True)
             )
             self._unindex(conn, note_id, counted=note.published)
-            self._index(conn, note_id, title, body, counted=note.published)
+            self._index(conn, note_id, body, note.created_bucket, counted=note.published)
         self._db.checkpoint()  # the old text must not wait in the WAL
         self._changed()
 
@@ -166,13 +168,15 @@ class NoteService:
             raise Forbidden("only the note's author can change it")
 
     def _index(
-        self, conn: Connection, note_id: str, title: str, body: str, *, counted: bool
+        self, conn: Connection, note_id: str, body: str, bucket: int, *, counted: bool
     ) -> None:
         names = text.extract_topics(body)
         for name in names:
             # An upsert, so two notes bringing the same new topic at once cannot collide.
             conn.execute(upsert_ignore(conn, topics_table, name=name, note_count=0))
-            conn.execute(insert(note_topics).values(note_id=note_id, topic=name))
+            conn.execute(
+                insert(note_topics).values(note_id=note_id, topic=name, created_bucket=bucket)
+            )
         if counted:
             self._count_topics(conn, names, +1)
 

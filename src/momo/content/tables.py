@@ -81,8 +81,11 @@ note_topics = Table(
     metadata,
     Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
     Column("topic", String(40), ForeignKey("topics.name"), nullable=False),
+    # The note's (public) bucket again, so a topic page is one ordered index range.
+    Column("created_bucket", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("topic", "note_id"),
     Index("ix_note_topics_note", "note_id"),
+    Index("ix_note_topics_feed", "topic", "created_bucket", "note_id"),
     **NO_ROWID,
 )
 

@@ -102,6 +102,11 @@ class CoarseTime:
         """Items stored with a bucket start below this are public: their bucket has ended."""
         return bucket(self.clock(), self._granularity(comment))
 
+    def release_key(self) -> str:
+        """Changes exactly when something may go public (a note or comment bucket
+        ends): a page cached under it can never show a release late or early."""
+        return f"{self.public_before()}:{self.public_before(comment=True)}"
+
     def release_window(self, *, comment: bool = False) -> tuple[int, int]:
         """Earliest and latest moment an item written now goes public (the jitter
         picks a moment in between), to tell the writer when to expect it."""

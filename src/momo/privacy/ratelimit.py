@@ -82,13 +82,18 @@ class RedisCounters:
 
     def __init__(self, client: object) -> None:
         self._redis = client
+        self._known: tuple[int, bytes] | None = None  # this epoch's key, once agreed
 
     def rotation_key(self, epoch: int, ttl: int) -> bytes:
+        known = self._known
+        if known is not None and known[0] == epoch:
+            return known[1]  # an epoch's key never changes: no round trip per request
         name = f"momo:ratekey:{epoch}"
         redis = self._redis
         redis.set(name, secrets.token_bytes(32), nx=True, ex=ttl)  # type: ignore[attr-defined]
-        value = redis.get(name)  # type: ignore[attr-defined]
-        return bytes(value)
+        value = bytes(redis.get(name))  # type: ignore[attr-defined]
+        self._known = (epoch, value)
+        return value
 
     def increment(self, name: str, ttl: int) -> int:
         pipe = self._redis.pipeline()  # type: ignore[attr-defined]

@@ -32,6 +32,16 @@ async def _housekeeping(momo: Momo, every: float) -> None:
             log.exception("housekeeping failed")
 
 
+def factory() -> FastAPI:
+    """The app for one worker process (``momo serve --workers N``, or any ASGI
+    server run with ``--factory momo.web.app:factory``). Every setting comes from
+    ``MOMO_*`` environment variables, exactly as the CLI reads them; migrations
+    are the parent's job, done once before the workers start."""
+    from momo.config import Settings
+
+    return create_app(Momo(Settings()))
+
+
 def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from momo.content.text import TOPIC_PATTERN, normalize_topic
 from momo.core import Momo
@@ -116,25 +117,32 @@ def back(url: str) -> RedirectResponse:
 
 
 # -- browsing ---------------------------------------------------------------
-def _feed_page(
-    request: Request, momo: MomoDep, kind: str, locale: str, cursor: str | None
-) -> Response:
-    feed = momo.feeds.feed(kind, cursor, locale)
-    return page(request, "feed.html", feed=feed, tab=kind, topics=momo.feeds.popular_topics())
+async def _feed_page(request: Request, kind: str, cursor: str | None) -> Response:
+    """A feed page. The first page for an anonymous reader is the same bytes for
+    everyone of the same locale in the same bucket, and is served from the cache
+    without a thread hop; anything else is rendered per request."""
+    momo = get_momo(request)
+    locale = get_locale(request, momo)
+
+    def render() -> Response:
+        feed = momo.feeds.feed(kind, cursor, locale)
+        return page(request, "feed.html", feed=feed, tab=kind, topics=momo.feeds.popular_topics())
+
+    if cursor or request.url.query or request.cookies.get(SESSION_COOKIE):
+        return await run_in_threadpool(render)
+    key = f"html:{kind}:{locale}:{momo.time.release_key()}"
+    body = await momo.feed_cache.get_or_build(key, lambda: bytes(render().body))
+    return HTMLResponse(body, headers={"Cache-Control": "private, max-age=0"})
 
 
 @router.get("/", response_class=HTMLResponse)
-def discover(
-    request: Request, momo: MomoDep, locale: LocaleDep, cursor: str | None = None
-) -> Response:
-    return _feed_page(request, momo, "discover", locale, cursor)
+async def discover(request: Request, cursor: str | None = None) -> Response:
+    return await _feed_page(request, "discover", cursor)
 
 
 @router.get("/latest", response_class=HTMLResponse)
-def latest(
-    request: Request, momo: MomoDep, locale: LocaleDep, cursor: str | None = None
-) -> Response:
-    return _feed_page(request, momo, "latest", locale, cursor)
+async def latest(request: Request, cursor: str | None = None) -> Response:
+    return await _feed_page(request, "latest", cursor)
 
 
 @router.get("/topics/{name}", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ The body has its own deadline in ``ClientShield``.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -56,3 +57,15 @@ class HeaderDeadlineProtocol(H11Protocol):
 def with_header_deadline(seconds: float) -> type[HeaderDeadlineProtocol]:
     """The protocol class to hand to uvicorn, with this deadline."""
     return type("HeaderDeadline", (HeaderDeadlineProtocol,), {"header_seconds": seconds})
+
+
+class ConfiguredHeaderDeadline(HeaderDeadlineProtocol):
+    """The same protocol for worker processes, which receive it by import path and so
+    cannot take a class built at run time: the deadline comes from the settings
+    (``MOMO_HEADER_TIMEOUT_SECONDS``), as everything else in a worker does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from momo.config import Settings
+
+        self.header_seconds = Settings().header_timeout_seconds
+        super().__init__(*args, **kwargs)
