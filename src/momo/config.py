@@ -80,6 +80,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Addresses whose X-Forwarded-For header is believed."
     )
     feed_cache_seconds: float = Field(default=5.0, ge=0)
+    requests_per_minute: int = Field(
+        default=900, ge=1, description="Requests per client address and minute, any kind."
+    )
     rate_key_rotation_seconds: int = Field(default=3600, ge=60)
     session_days: int = Field(default=30, ge=1)
     cookie_secure: bool = False

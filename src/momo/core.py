@@ -83,8 +83,10 @@ class Momo:
 
         self.policy = PostingPolicy(self.limiter, self.time)
         self.standing = StandingService(self.db, self.keys, self.sealer)
+        self.vault = Vault(self.db)
+        self.search_index = SearchIndex()
         self.accounts = AccountService(
-            self.db, self.keys, settings, clock, Vault(self.db), self.standing
+            self.db, self.keys, settings, clock, self.vault, self.standing
         )
         self.surge = SurgeDetector(settings, self.time, self.limiter)
         self.invites = InviteService(self.db, self.limiter, self.time)
@@ -187,7 +189,7 @@ class Momo:
         """Merge the search index and rewrite every table in key order (``momo
         maintenance``); returns how many rows were rewritten."""
         with self.db.write() as conn:
-            SearchIndex().optimize(conn)
+            self.search_index.optimize(conn)
         return rewrite_in_key_order(self.db)
 
     def close(self) -> None:

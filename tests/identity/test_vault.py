@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from momo.core import Momo
 from momo.identity import account_keys
 from momo.identity.tables import accounts, sessions, vault_entries
-from momo.identity.vault import VaultUnreadable, open_entry, seal_entry, slot
+from momo.identity.vault import Vault, VaultUnreadable, open_entry, seal_entry, slot
 
 
 def test_entries_round_trip_only_under_their_key_and_slot() -> None:
@@ -91,3 +91,41 @@ def test_a_first_release_vault_moves_into_the_log_at_sign_in(momo: Momo) -> None
     assert (index.notes, index.comments, index.bookmarks) == (["n1"], ["c1"], ["b1"])
     with momo.db.read() as conn:
         assert conn.scalar(select(accounts.c.vault)) is None
+
+
+class _Abort(Exception):
+    pass
+
+
+def test_a_rolled_back_append_leaves_no_gap_and_later_appends_probe_little(momo: Momo) -> None:
+    """Appends remember what was committed before them; nothing a rolled-back
+    transaction wrote may be remembered, or the next entry would leave a gap."""
+    from sqlalchemy import event
+
+    vault = Vault(momo.db)
+    key = os.urandom(32)
+    with momo.db.write() as conn:
+        vault.append(conn, key, "+", "note", "first")
+    with pytest.raises(_Abort), momo.db.write() as conn:
+        vault.append(conn, key, "+", "note", "gone-1")
+        vault.append(conn, key, "+", "note", "gone-2")
+        raise _Abort
+    for i in range(30):
+        with momo.db.write() as conn:
+            vault.append(conn, key, "+", "comment", f"c{i}")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(momo.db.engine, "before_cursor_execute", count)
+    try:
+        with momo.db.write() as conn:
+            vault.append(conn, key, "+", "note", "last")
+    finally:
+        event.remove(momo.db.engine, "before_cursor_execute", count)
+    probes = [s for s in statements if "vault_entries" in s and s.lstrip().startswith("SELECT")]
+    assert len(probes) <= 1, "a known history is not probed again from the start"
+    index = Vault(momo.db).read(key)  # a fresh process: everything from the table
+    assert index.notes == ["first", "last"]
+    assert index.comments == [f"c{i}" for i in range(30)]

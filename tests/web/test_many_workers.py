@@ -20,7 +20,7 @@ from momo.identity.proof_of_work import solve
 from tests.conftest import PG_URL, REDIS_URL
 from tests.server import bucket_ends, running_server, short_buckets
 
-pytestmark = pytest.mark.skipif(
+shared_services = pytest.mark.skipif(
     not (PG_URL and REDIS_URL), reason="needs MOMO_TEST_DATABASE_URL and MOMO_TEST_REDIS_URL"
 )
 
@@ -33,6 +33,7 @@ def _pow(client: httpx.Client) -> dict[str, str]:
     }
 
 
+@shared_services
 def test_three_workers_behave_as_one(tmp_path: Path, database_template: str) -> None:
     import redis
 
@@ -135,6 +136,7 @@ def test_three_workers_behave_as_one(tmp_path: Path, database_template: str) -> 
             assert note not in [card["id"] for card in items], "a worker served a stale page"
 
 
+@shared_services
 def test_serve_with_workers_starts_interchangeable_processes(
     tmp_path: Path, database_template: str
 ) -> None:

@@ -60,6 +60,7 @@ class CommentService:
             raise InvalidInput(f"a comment is at most {text.COMMENT_MAX} characters", field="body")
         if not text.is_public_id(note_id):
             raise NotFound("no such note")
+        self._accounts.prepare_record(viewer)
         comment_id = text.new_public_id()
         created = self._time.publish_bucket(comment=True)
         with self._db.write() as conn:

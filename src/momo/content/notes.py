@@ -81,6 +81,7 @@ class NoteService:
         if len(images) > self._max_images:
             raise InvalidInput(f"a note takes at most {self._max_images} images", field="images")
         cleaned = [self._scrub(raw) for raw in images]
+        self._accounts.prepare_record(viewer)
         note_id = text.new_public_id()
         created = self._time.publish_bucket()
         with self._db.write() as conn:

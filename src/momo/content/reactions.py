@@ -53,6 +53,8 @@ class ReactionService:
             raise NotFound("no such note")
         self._policy.check(viewer, "reaction")
         tag = self._keys.tag("reaction", kind, viewer.account_id, note_id)
+        if kind == COLLECT:  # bookmarks are kept in the vault
+            self._accounts.prepare_record(viewer)
         with self._db.write() as conn:
             note = lock_note(conn, note_id)
             if (

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     TableClause,
+    TextClause,
     bindparam,
     column,
     select,
@@ -112,12 +113,20 @@ class SearchIndex:
         """Index newly published notes, in random order, each under a fresh document id."""
         batch = list(released)
         random.SystemRandom().shuffle(batch)
-        taken: set[int] = set()
-        for note in batch:
-            doc = self._free_doc(conn, note.created_bucket, taken)
-            taken.add(doc)
-            conn.execute(update(notes).where(notes.c.id == note.id).values(search_doc=doc))
-            self._insert(conn, doc, _document(note.title, note.body))
+        docs = self._free_docs(conn, [note.created_bucket for note in batch])
+        if batch:
+            conn.execute(
+                update(notes)
+                .where(notes.c.id == bindparam("note"))
+                .values(search_doc=bindparam("doc")),
+                [{"note": n.id, "doc": d} for n, d in zip(batch, docs, strict=True)],
+            )
+        rows = [
+            {"doc": doc, "terms": self._terms(conn, _document(note.title, note.body))}
+            for note, doc in zip(batch, docs, strict=True)
+        ]
+        if rows:
+            conn.execute(self._insert_statement(conn), rows)
 
     def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
         """After an edit: drop the old tokens (from the text still stored) and add the new."""
@@ -159,28 +168,37 @@ class SearchIndex:
         if conn.dialect.name == "sqlite":
             conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
-    def _free_doc(self, conn: Connection, bucket_start: int, taken: set[int]) -> int:
-        while True:
-            doc = first_doc(bucket_start) | secrets.randbits(RANDOM_BITS)
-            if doc in taken:
-                continue
-            used = conn.scalar(select(notes.c.id).where(notes.c.search_doc == doc))
-            if used is None:
-                return doc
+    def _free_docs(self, conn: Connection, buckets: list[int]) -> list[int]:
+        """A distinct, unused document id for each bucket given, in the same order."""
+        docs = [0] * len(buckets)
+        taken: set[int] = set()
+        pending = list(range(len(buckets)))
+        while pending:
+            wanted = {i: first_doc(buckets[i]) | secrets.randbits(RANDOM_BITS) for i in pending}
+            used = set(
+                conn.scalars(
+                    select(notes.c.search_doc).where(notes.c.search_doc.in_(list(wanted.values())))
+                )
+            )
+            pending = []
+            for i, doc in wanted.items():
+                if doc in used or doc in taken:
+                    pending.append(i)  # drawn twice: draw again
+                else:
+                    taken.add(doc)
+                    docs[i] = doc
+        return docs
+
+    def _terms(self, conn: Connection, tokens: list[str]) -> str:
+        return " ".join(tokens) if conn.dialect.name == "sqlite" else _tsvector(tokens)
+
+    def _insert_statement(self, conn: Connection) -> TextClause:
+        if conn.dialect.name == "sqlite":
+            return text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:doc, :terms)")
+        return text(f"INSERT INTO {FTS_TABLE}(doc, terms) VALUES (:doc, CAST(:terms AS tsvector))")
 
     def _insert(self, conn: Connection, doc: int, tokens: list[str]) -> None:
-        if conn.dialect.name == "sqlite":
-            conn.execute(
-                text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:doc, :terms)"),
-                {"doc": doc, "terms": " ".join(tokens)},
-            )
-        else:
-            conn.execute(
-                text(
-                    f"INSERT INTO {FTS_TABLE}(doc, terms) VALUES (:doc, CAST(:terms AS tsvector))"
-                ),
-                {"doc": doc, "terms": _tsvector(tokens)},
-            )
+        conn.execute(self._insert_statement(conn), {"doc": doc, "terms": self._terms(conn, tokens)})
 
     def _delete(self, conn: Connection, doc: int, tokens: list[str]) -> None:
         if conn.dialect.name == "sqlite":

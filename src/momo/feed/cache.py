@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 VERSION_KEY = "momo:feed:generation"
-MAX_ENTRIES = 512  # kinds × locales × a few buckets; a bound, not a tuning knob
+MAX_ENTRIES = 2048  # pages × locales; the oldest stored go first
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ResponseCache:
         self._ttl = ttl_seconds
         self._redis = redis
         self._version = 0
-        self._entries: dict[str, _Entry] = {}
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
         self._guard = threading.Lock()
 
@@ -68,9 +69,10 @@ class ResponseCache:
 
     def put(self, key: str, version: int, body: bytes) -> None:
         with self._guard:
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries.clear()  # old buckets' keys pile up; start over
             self._entries[key] = _Entry(version, time.monotonic() + self._ttl, body)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
 
     def build(self, key: str, render: Callable[[], bytes]) -> bytes:
         """Render and store (called off the event loop, on a miss)."""

@@ -215,6 +215,11 @@ class AccountService:
     def read_vault(self, viewer: Viewer) -> VaultIndex:
         return self._vault.read(viewer.vault_key)
 
+    def prepare_record(self, viewer: Viewer) -> None:
+        """Call before the write transaction that will ``record``: keeps the vault's
+        catch-up work out of the time the database's write lock is held."""
+        self._vault.warm(viewer.vault_key)
+
     def record(self, conn: Connection, viewer: Viewer, op: str, kind: str, item_id: str) -> None:
         """Note in the person's vault, inside the caller's write transaction, that an
         item of theirs came ('+') or went ('-'). Appends one unlinkable row."""

@@ -25,16 +25,19 @@ import hmac
 import json
 import os
 import threading
+import weakref
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, delete, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from momo.identity.tables import vault_entries
 from momo.storage.database import Database
+from momo.storage.upsert import upsert_ignore
 
 ENTRY_BYTES = 96  # plaintext size of every entry, so all rows have one length
 KINDS = ("note", "comment", "bookmark")
@@ -58,6 +61,10 @@ class VaultIndex:
             items.append(item_id)
         elif op == "-" and item_id in items:
             items.remove(item_id)
+
+
+def _cache_key(vault_key: bytes) -> bytes:
+    return hashlib.sha256(b"vault-cache:" + vault_key).digest()
 
 
 def slot(vault_key: bytes, n: int) -> str:
@@ -100,6 +107,8 @@ class Vault:
         self._lock = threading.Lock()
         # Keyed by a hash of the vault key, in memory only, bounded.
         self._known: OrderedDict[bytes, _Known] = OrderedDict()
+        # Vaults each open write transaction has appended to (see ``append``).
+        self._appending: weakref.WeakKeyDictionary[Any, set[bytes]] = weakref.WeakKeyDictionary()
 
     def read(self, vault_key: bytes) -> VaultIndex:
         with self._db.read() as conn:
@@ -107,26 +116,60 @@ class Vault:
         index = known.index
         return VaultIndex(list(index.notes), list(index.comments), list(index.bookmarks))
 
+    def warm(self, vault_key: bytes) -> None:
+        """Read the log up to now outside any write transaction, so the append that
+        follows probes one entry instead of the whole history under the write lock.
+        A vault this process already knows needs nothing: the append catches up."""
+        with self._lock:
+            if _cache_key(vault_key) in self._known:
+                return
+        with self._db.read() as conn:
+            self._catch_up(conn, vault_key)
+
     def append(self, conn: Connection, vault_key: bytes, op: str, kind: str, item_id: str) -> None:
         """Add one entry inside the caller's write transaction."""
         if op not in ("+", "-") or kind not in KINDS:
             raise ValueError(f"bad vault entry {op!r} {kind!r}")
-        # Only committed entries are remembered, so probe on a copy here: this
-        # transaction may still roll back.
-        n = self._catch_up(conn, vault_key, remember=False).count
+        # Only committed entries may be remembered: this transaction may still roll
+        # back. Before its own first entry a transaction sees committed ones alone,
+        # so that probe is remembered and the next append starts from there
+        # instead of probing the whole history again; later probes use a copy.
+        mine = self._appending.setdefault(conn.get_transaction(), set())
+        first = vault_key not in mine
+        mine.add(vault_key)
+        n = self._catch_up(conn, vault_key, remember=first).count
         for _ in range(20):
-            try:
-                with conn.begin_nested():
-                    conn.execute(
-                        insert(vault_entries).values(
-                            slot=slot(vault_key, n),
-                            sealed=seal_entry(vault_key, n, op, kind, item_id),
-                        )
-                    )
+            added = conn.execute(
+                upsert_ignore(
+                    conn,
+                    vault_entries,
+                    slot=slot(vault_key, n),
+                    sealed=seal_entry(vault_key, n, op, kind, item_id),
+                )
+            )
+            if added.rowcount == 1:
                 return
-            except IntegrityError:  # another worker took slot n a moment ago
-                n += 1
+            n += 1  # another worker took slot n a moment ago
         raise RuntimeError("could not find a free vault slot")
+
+    def append_many(
+        self,
+        conn: Connection,
+        vault_key: bytes,
+        entries: Sequence[tuple[str, str, str]],
+        start: int | None = None,
+    ) -> int:
+        """Bulk path for imports and benchmarks, where the caller is the vault's only
+        writer: add entries from ``start`` (probed when not given) in one statement.
+        Returns the next free position."""
+        n = self._catch_up(conn, vault_key, remember=False).count if start is None else start
+        rows = [
+            {"slot": slot(vault_key, n + i), "sealed": seal_entry(vault_key, n + i, *entry)}
+            for i, entry in enumerate(entries)
+        ]
+        if rows:
+            conn.execute(insert(vault_entries), rows)
+        return n + len(rows)
 
     def erase(self, conn: Connection, vault_key: bytes) -> None:
         """Delete every entry of a vault (the account is being deleted)."""
@@ -138,7 +181,7 @@ class Vault:
             )
 
     def _catch_up(self, conn: Connection, vault_key: bytes, *, remember: bool = True) -> _Known:
-        cache_key = hashlib.sha256(b"vault-cache:" + vault_key).digest()
+        cache_key = _cache_key(vault_key)
         with self._lock:
             known = self._known.pop(cache_key, None) or _Known()
             self._known[cache_key] = known

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +20,10 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        # SQLite has one writer at a time. Left to itself, a waiting writer sleeps
+        # and retries (busy_timeout) in ever longer steps, so under load some wait
+        # for seconds; queueing this process's writers on a lock serves them in turn.
+        self._writer = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
 
     @property
     def dialect(self) -> str:
@@ -30,7 +36,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._writer, self.engine.connect() as conn:
             conn.execution_options(momo_write=True)
             with conn.begin():
                 yield conn

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from momo.audit.views import Exposure
 from momo.content.views import FeedPage, MyNote, NoteView
@@ -23,6 +24,7 @@ from momo.web.deps import (
     client_subject,
     get_locale,
     get_momo,
+    get_viewer,
 )
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -220,8 +222,24 @@ def create_note_with_images(
 
 
 @router.get("/notes/{note_id}", response_model=NoteView)
-def get_note(note_id: str, momo: MomoDep, viewer: ViewerDep, locale: LocaleDep) -> NoteView:
-    return momo.notes.page(note_id, viewer, locale)
+async def get_note(note_id: str, request: Request) -> Response:
+    """A note with its thread. Without a session it is the same for every reader, so
+    it is cached like a feed page; a signed-in reader's view adds their own state."""
+    momo = get_momo(request)
+    locale = get_locale(request, momo)
+    if request.cookies.get(SESSION_COOKIE):
+
+        def personal() -> bytes:
+            viewer = get_viewer(request, momo)
+            return momo.notes.page(note_id, viewer, locale).model_dump_json().encode()
+
+        body = await run_in_threadpool(personal)
+    else:
+        key = f"api:note:{note_id[:40]}:{locale}:{momo.time.release_key()}"
+        body = await momo.feed_cache.get_or_build(
+            key, lambda: momo.notes.page(note_id, None, locale).model_dump_json().encode()
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.patch("/notes/{note_id}", response_model=Ok)
@@ -292,19 +310,18 @@ async def feed(
     kind: Literal["latest", "discover"] = "discover",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    """A feed page. First pages are the same for everyone and come from the response
-    cache; deeper pages are one keyset query on the feed's own index."""
+    """A feed page, the same for everyone: served from the response cache, or one
+    keyset query on the feed's own index when missing."""
     momo = get_momo(request)
     locale = get_locale(request, momo)
 
     def render() -> bytes:
         return momo.feeds.feed(kind, cursor, locale).model_dump_json().encode()
 
-    if cursor:
-        body = render()  # an indexed range of 21 rows: cheaper than a thread hop
-    else:
-        key = f"api:{kind}:{locale}:{momo.time.release_key()}"
-        body = await momo.feed_cache.get_or_build(key, render)
+    # Feeds are identity-blind, so every reader walking a feed in the same release
+    # asks for the same cursors: deeper pages are shared like the first.
+    key = f"api:{kind}:{locale}:{momo.time.release_key()}:{cursor or ''}"
+    body = await momo.feed_cache.get_or_build(key, render)
     return Response(body, media_type="application/json")
 
 

@@ -80,5 +80,6 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
         trusted_proxies=settings.trusted_proxies,
         max_body_bytes=body_limit,
         body_seconds=settings.body_timeout_seconds,
+        requests_per_minute=settings.requests_per_minute,
     )
     return app

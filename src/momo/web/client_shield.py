@@ -39,7 +39,9 @@ class ClientShield:
         trusted_proxies: list[str],
         max_body_bytes: int,
         body_seconds: float = 60.0,
+        requests_per_minute: int = REQUESTS_PER_MINUTE,
     ) -> None:
+        self.requests_per_minute = requests_per_minute
         self.body_seconds = body_seconds
         self.app = app
         self.limiter = limiter
@@ -55,7 +57,7 @@ class ClientShield:
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k not in FORWARDING_HEADERS]
         subject = self.limiter.subject_hash("client", address)
         scope.setdefault("state", {})["client_subject"] = subject
-        decision = self.limiter.check("requests", subject, REQUESTS_PER_MINUTE, 60)
+        decision = self.limiter.check("requests", subject, self.requests_per_minute, 60)
         if not decision.allowed:
             await _reply(
                 send,

@@ -1,0 +1,710 @@
+"""Momo at scale, measured against the bare framework in the same run.
+
+    .venv/bin/python bench/scale.py --notes 1000000            # SQLite
+    .venv/bin/python bench/scale.py --notes 1000000 \\
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test --redis redis://127.0.0.1:6379/14
+    .venv/bin/python bench/scale.py --notes 20000 --smoke      # what CI runs
+
+1. **Build.** N notes through the domain's own pieces (sealing, vault entries,
+   per-thread voices, reaction tags, topics, the search index), in bulk
+   transactions, from a fixed seed: about 3 comments and 6 likes per note,
+   a cover image on one note in twenty, bilingual text of about 560 bytes.
+2. **Reads.** ``momo serve`` (one worker) and ``bench/ceiling.py`` (FastAPI
+   returning a declared model of the same size, one uvicorn worker) are loaded
+   in turn with the same client, path by path, interleaved, for several rounds.
+   Each row gives Momo's throughput as a share of the ceiling's (median of the
+   rounds) and Momo's p50/p99 latency.
+3. **Search.** Single-client latency for rare, common and long queries.
+4. **Writes.** 16 clients post notes and comments over HTTP; throughput is
+   compared with a raw-driver insert of the same rows, one transaction each.
+
+With ``--smoke`` the run is short and the exit code is 1 when a ratio falls
+below half its goal (or a latency above twice its bound): noisy machines
+make exact goals a poor gate, gross regressions still fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from sqlalchemy import insert, text, update
+
+from momo.config import Settings
+from momo.content.comments import COMMENT_KIND
+from momo.content.counters import hot_score
+from momo.content.notes import NOTE_KIND
+from momo.content.search_index import IndexedNote
+from momo.content.tables import comments, media, note_images, note_topics, notes, reactions, topics
+from momo.core import Momo
+from momo.identity.accounts import Viewer
+from momo.identity.tables import thread_voices
+from momo.identity.voices import OP, voice_tag
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 2000
+RARE, COMMON, LONG, WORD = "丘前", "我们", "今天天气", "linux"
+
+# ------------------------------------------------------------------ content
+_CHARS = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研"
+_ZH_PHRASES = [
+    "周末去爬山",
+    "今天的咖啡",
+    "这家店真的不错",
+    "分享一下我的经验",
+    "有没有人一起",
+    "第一次尝试",
+    "推荐给大家",
+    "下班以后",
+    "租房避坑",
+    "考研倒计时",
+]
+_EN_WORDS = [
+    "coffee",
+    "hike",
+    "trail",
+    "book",
+    "city",
+    "morning",
+    "light",
+    "rain",
+    "tea",
+    "bread",
+    "notes",
+    "travel",
+    "weekend",
+    "market",
+    "river",
+    "garden",
+    "music",
+    "film",
+    "photo",
+    "walk",
+    "quiet",
+    "street",
+    "friend",
+    "kitchen",
+    "recipe",
+]
+_TOPICS = ["美食", "旅行", "穿搭", "学习", "职场", "租房", "宠物", "摄影", "coffee", "hiking"]
+
+
+def _text(rng: random.Random) -> tuple[str, str]:
+    """A title and body of about 560 bytes, Chinese with some English."""
+    chars = "".join(rng.choices(_CHARS, k=140))
+    cuts = sorted(rng.sample(range(1, 140), 69))
+    body = [chars[a:b] for a, b in zip([0, *cuts], [*cuts, 140], strict=True)]
+    for _ in range(4):
+        body.insert(rng.randrange(len(body)), rng.choice(_ZH_PHRASES))
+    if rng.random() < 0.3:
+        body.insert(rng.randrange(len(body)), COMMON)
+    if rng.random() < 0.02:
+        body.insert(rng.randrange(len(body)), LONG)
+    if rng.random() < 0.01:
+        body.insert(rng.randrange(len(body)), f" {WORD} ")
+    if rng.random() < 0.3:
+        body.append(" " + " ".join(rng.choices(_EN_WORDS, k=6)))
+    topic = rng.choice(_TOPICS)
+    body.append(f" #{topic}")
+    title = rng.choice(_ZH_PHRASES) + "".join(rng.choices(_CHARS, k=4))
+    return title, "，".join(body)
+
+
+def _tiny_jpeg(rng: random.Random) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (30, 40), tuple(rng.randrange(256) for _ in range(3)))  # type: ignore[arg-type]
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=60)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ build
+@dataclass
+class Built:
+    note_ids: list[str]
+    accounts: list[Viewer]
+    keys: list[str]
+    seconds: float
+    notes_per_second: float
+
+
+def build(momo: Momo, count: int, seed: int = 1, accounts: int = 400) -> Built:
+    """Fill the instance through the domain's pieces, in bulk transactions."""
+    rng = random.Random(seed)
+    people, keys = [], []
+    for _ in range(accounts):
+        made = momo.accounts.create(probation=False)
+        viewer = momo.accounts.resolve(momo.accounts.sign_in(made.account_key))
+        assert viewer is not None
+        people.append(viewer)
+        keys.append(made.account_key)
+    vault_next: dict[str, int] = defaultdict(int)
+    topic_counts: dict[str, int] = defaultdict(int)
+    cut = momo.time.public_before()
+    span = 60 * 86400  # two months of history
+    granularity = momo.settings.time_granularity_seconds
+    note_ids: list[str] = []
+    images = [_tiny_jpeg(rng) for _ in range(8)]
+    started = time.perf_counter()
+    for first in range(0, count, BATCH):
+        rows, tagged, voices, said, liked, covers, blobs = [], [], [], [], [], [], []
+        vault: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        indexed = []
+        for _ in range(min(BATCH, count - first)):
+            note_id = _public_id(rng)
+            author = rng.choice(people)
+            bucket = cut - granularity * (1 + rng.randrange(span // granularity))
+            title, body = _text(rng)
+            likers = rng.sample(people, rng.choice((0, 1, 2, 4, 6, 9, 14)))
+            thread = [rng.choice(people) for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 6)))]
+            numbers = {author.account_id: OP}
+            for position, speaker in enumerate(thread):
+                number = numbers.setdefault(speaker.account_id, len(numbers))
+                comment_id = _public_id(rng)
+                said.append(
+                    {
+                        "id": comment_id,
+                        "note_id": note_id,
+                        "voice": number,
+                        "body": "".join(rng.choices(_CHARS, k=rng.randrange(8, 40))),
+                        "created_bucket": bucket + 60 * (position + 1),
+                        "sealed_author": momo.sealer.seal(
+                            speaker.account_id, COMMENT_KIND, comment_id
+                        ),
+                        "published": True,
+                        "position": position,
+                    }
+                )
+                vault[speaker.account_id].append(("+", COMMENT_KIND, comment_id))
+            for account, number in numbers.items():
+                voices.append(
+                    {
+                        "note_id": note_id,
+                        "tag": voice_tag(momo.keys, account, note_id),
+                        "number": number,
+                    }
+                )
+            for liker in likers:
+                liked.append(
+                    {
+                        "kind": "like",
+                        "target_id": note_id,
+                        "tag": momo.keys.tag("reaction", "like", liker.account_id, note_id),
+                    }
+                )
+            topic = body.rsplit("#", 1)[1]
+            topic_counts[topic] += 1
+            tagged.append({"note_id": note_id, "topic": topic, "created_bucket": bucket})
+            if rng.random() < 0.05:
+                name = f"{secrets.token_urlsafe(18)}.jpg"
+                data = rng.choice(images)
+                blobs.append({"name": name, "full": data, "thumb": data})
+                covers.append(
+                    {"note_id": note_id, "position": 0, "file_name": name, "width": 3, "height": 4}
+                )
+            rows.append(
+                {
+                    "id": note_id,
+                    "title": title,
+                    "body": body,
+                    "created_bucket": bucket,
+                    "like_count": len(likers),
+                    "comment_count": len(thread),
+                    "hot": hot_score(len(likers) + 2 * len(thread), bucket),
+                    "sealed_author": momo.sealer.seal(author.account_id, NOTE_KIND, note_id),
+                    "published": True,
+                }
+            )
+            vault[author.account_id].append(("+", NOTE_KIND, note_id))
+            indexed.append(IndexedNote(note_id, title, body, bucket))
+            note_ids.append(note_id)
+        with momo.db.write() as conn:
+            conn.execute(insert(notes), rows)
+            for name in {row["topic"] for row in tagged}:
+                if conn.execute(text("SELECT 1 FROM topics WHERE name = :n"), {"n": name}).first():
+                    continue
+                conn.execute(insert(topics).values(name=name, note_count=0))
+            conn.execute(insert(note_topics), tagged)
+            conn.execute(insert(thread_voices), voices)
+            if said:
+                conn.execute(insert(comments), said)
+            if liked:
+                conn.execute(insert(reactions), liked)
+            if blobs:
+                conn.execute(insert(media), blobs)
+                conn.execute(insert(note_images), covers)
+            by_id = {person.account_id: person for person in people}
+            for account, entries in vault.items():
+                vault_next[account] = momo.vault.append_many(
+                    conn, by_id[account].vault_key, entries, vault_next[account]
+                )
+            momo.search_index.add(conn, indexed)
+    with momo.db.write() as conn:
+        for name, number in topic_counts.items():
+            conn.execute(update(topics).where(topics.c.name == name).values(note_count=number))
+        momo.search_index.optimize(conn)
+        conn.execute(text("ANALYZE"))
+    momo.db.checkpoint()
+    seconds = time.perf_counter() - started
+    return Built(note_ids, people, keys, seconds, count / seconds)
+
+
+def _public_id(rng: random.Random) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(rng.randbytes(9)).decode()
+
+
+# ------------------------------------------------------------------ load
+@dataclass
+class Sample:
+    requests: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
+async def _load(port: int, paths: list[str], seconds: float, clients: int) -> Sample:
+    """Keep-alive connections issuing GETs back to back, cycling through ``paths``."""
+    sample = Sample()
+    stop = time.perf_counter() + seconds
+
+    async def client(offset: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i = offset
+        while time.perf_counter() < stop:
+            path = paths[i % len(paths)]
+            i += 1
+            request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+            began = time.perf_counter()
+            status = await _one(reader, writer, request)
+            sample.latencies.append(time.perf_counter() - began)
+            if status == 200:
+                sample.requests += 1
+            else:
+                sample.errors += 1
+        writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client(k * 7) for k in range(clients)))
+    sample.seconds = time.perf_counter() - began
+    return sample
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+@contextmanager
+def _server(argv: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[int]:
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(argv, env={**os.environ, **env}, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=2).status_code < 500:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    raise SystemExit("server did not start:\n" + output)
+                time.sleep(0.3)
+            yield process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Row:
+    name: str
+    ratio: float | None
+    momo_rate: float
+    ceiling_rate: float
+    p50: float
+    p99: float
+    goal: str
+    ok: bool
+    half_ok: bool
+
+
+GOALS = {  # path: (minimum share of the ceiling, p99 bound in ms or None)
+    "latest, first page": (0.70, 30.0),
+    "discover, first page": (0.70, 30.0),
+    "latest, page 51": (0.40, None),
+    "note page": (0.40, None),
+    "home page (HTML)": (0.50, None),
+}
+SEARCH_P99_MS = 20.0
+
+
+def measure(
+    momo_port: int, ceiling_port: int, pages: dict[str, tuple[list[str], str]], args: Any
+) -> list[Row]:
+    rows = []
+    for name, (paths, ceiling_path) in pages.items():
+        momo_runs, ceiling_runs = [], []
+        for _ in range(args.rounds):
+            momo_runs.append(asyncio.run(_load(momo_port, paths, args.seconds, args.clients)))
+            ceiling_runs.append(
+                asyncio.run(_load(ceiling_port, [ceiling_path], args.seconds, args.clients))
+            )
+        momo_rate = statistics.median(run.rate for run in momo_runs)
+        ceiling_rate = statistics.median(run.rate for run in ceiling_runs)
+        latencies = [x for run in momo_runs for x in run.latencies]
+        share, bound = GOALS[name]
+        ratio = momo_rate / ceiling_rate
+        p99 = _percentile(latencies, 0.99)
+        ok = ratio >= share and (bound is None or p99 < bound)
+        half_ok = ratio >= share / 2 and (bound is None or p99 < 2 * bound)
+        goal = f">= {share:.0%}" + (f", p99 < {bound:.0f} ms" if bound else "")
+        errors = sum(run.errors for run in momo_runs)
+        if errors:
+            ok = half_ok = False
+            goal += f" ({errors} errors)"
+        rows.append(
+            Row(
+                name,
+                ratio,
+                momo_rate,
+                ceiling_rate,
+                _percentile(latencies, 0.5),
+                p99,
+                goal,
+                ok,
+                half_ok,
+            )
+        )
+    return rows
+
+
+def search_rows(port: int, args: Any) -> list[Row]:
+    rows = []
+    for label, query in (
+        ("search, rare 2-char", RARE),
+        ("search, common 2-char", COMMON),
+        ("search, 4-char", LONG),
+        ("search, English word", WORD),
+        ("search, Traditional", "今天天氣"),
+    ):
+        path = f"/api/search?q={quote(query)}"
+        sample = asyncio.run(_load(port, [path], args.seconds, 1))
+        p99 = _percentile(sample.latencies, 0.99)
+        ok = p99 < SEARCH_P99_MS and not sample.errors
+        rows.append(
+            Row(
+                label,
+                None,
+                sample.rate,
+                0.0,
+                _percentile(sample.latencies, 0.5),
+                p99,
+                f"p99 < {SEARCH_P99_MS:.0f} ms",
+                ok,
+                p99 < 2 * SEARCH_P99_MS and not sample.errors,
+            )
+        )
+    return rows
+
+
+# ------------------------------------------------------------------ writes
+def writes(port: int, tokens: list[str], note_ids: list[str], args: Any) -> Row:
+    """``--writers`` clients posting notes and comments (one in three a note), each
+    signed in as its own accounts; every account writes once before the clock starts,
+    so what is measured is the steady state, not a server's first sight of a vault."""
+
+    def request(token: str, k: int) -> bytes:
+        if k % 3 == 0:
+            path, body = "/api/notes", {"title": f"写入 {k}", "body": "测试一下写入"}
+        else:
+            path, body = (
+                f"/api/notes/{note_ids[k * 7919 % len(note_ids)]}/comments",
+                {"body": f"好 {k}"},
+            )
+        data = json.dumps(body).encode()
+        return (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\nCookie: momo_session={token}\r\n\r\n"
+        ).encode() + data
+
+    async def run() -> tuple[Sample, list[int]]:
+        sample, statuses = Sample(), []
+        mine = [tokens[i :: args.writers] for i in range(args.writers)]
+
+        async def client(index: int, measured: bool, stop: float) -> None:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            k = index
+            for token in mine[index] if not measured else []:
+                await _one(reader, writer, request(token, k))
+            while measured and time.perf_counter() < stop:
+                token = mine[index][k % len(mine[index])]
+                k += args.writers
+                began = time.perf_counter()
+                status = await _one(reader, writer, request(token, k))
+                if status == 201:
+                    sample.latencies.append(time.perf_counter() - began)
+                    sample.requests += 1
+                elif status != 429:
+                    statuses.append(status)
+            writer.close()
+
+        await asyncio.gather(*(client(i, False, 0) for i in range(args.writers)))
+        began = time.perf_counter()
+        stop = began + args.seconds * 2
+        await asyncio.gather(*(client(i, True, stop) for i in range(args.writers)))
+        sample.seconds = time.perf_counter() - began
+        return sample, statuses
+
+    sample, failures = asyncio.run(run())
+    p99 = _percentile(sample.latencies, 0.99)
+    ok = p99 < 100 and not failures
+    goal = "p99 < 100 ms, no 5xx"
+    if failures:
+        goal += f" ({len(failures)} failed: {sorted(set(failures))})"
+    return Row(
+        f"writes, {args.writers} clients",
+        None,
+        sample.rate,
+        0.0,
+        _percentile(sample.latencies, 0.5),
+        p99,
+        goal,
+        ok,
+        p99 < 200 and not failures,
+    )
+
+
+def raw_insert_rate(momo: Momo, seconds: float) -> float:
+    """The same note rows through the bare driver, one transaction each."""
+    rng = random.Random(9)
+    raw = momo.db.engine.raw_connection()
+    cursor = raw.cursor()
+    placeholder = "?" if momo.db.dialect == "sqlite" else "%s"
+    sql = (
+        "INSERT INTO notes (id, title, body, created_bucket, hot, sealed_author, published,"
+        " edited, status, locked, slow_mode_seconds, damped, like_count, comment_count,"
+        " collect_count) VALUES (" + ", ".join([placeholder] * 15) + ")"
+    )
+    count = 0
+    stop = time.perf_counter() + seconds
+    began = time.perf_counter()
+    while time.perf_counter() < stop:
+        note_id = _public_id(rng)
+        values = (
+            note_id,
+            "写入",
+            "测试一下写入",
+            0,
+            0.0,
+            os.urandom(60),
+            False,
+            False,
+            "visible",
+            False,
+            0,
+            False,
+            0,
+            0,
+            0,
+        )
+        cursor.execute(sql, values)
+        raw.commit()
+        count += 1
+    rate = count / (time.perf_counter() - began)
+    cursor.execute("DELETE FROM notes WHERE created_bucket = 0")
+    raw.commit()
+    raw.close()
+    return rate
+
+
+# ------------------------------------------------------------------ report
+def _print(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print("| path | Momo req/s | ceiling req/s | ratio | p50 ms | p99 ms | goal | met |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        ratio = f"{row.ratio:.0%}" if row.ratio is not None else "–"
+        ceiling = f"{row.ceiling_rate:.0f}" if row.ceiling_rate else "–"
+        met = "yes" if row.ok else ("half" if row.half_ok else "NO")
+        print(
+            f"| {row.name} | {row.momo_rate:.0f} | {ceiling} | {ratio} | {row.p50:.1f} |"
+            f" {row.p99:.1f} | {row.goal} | {met} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notes", type=int, default=20_000)
+    parser.add_argument("--postgres", help="PostgreSQL URL (default: SQLite in a temp folder)")
+    parser.add_argument("--redis", help="Redis URL for the PostgreSQL run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per path, per round")
+    parser.add_argument("--clients", type=int, default=8, help="connections for read paths")
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--data-dir", type=Path, help="keep the instance here (default: temp)")
+    parser.add_argument("--smoke", action="store_true", help="short run; exit 1 below half a goal")
+    args = parser.parse_args()
+    if args.smoke:
+        args.rounds, args.seconds = 1, 2.0
+
+    folder = args.data_dir or Path(tempfile.mkdtemp(prefix="momo-scale-"))
+    env = {
+        "MOMO_DATA_DIR": str(folder),
+        "MOMO_REQUESTS_PER_MINUTE": str(10**8),
+        "MOMO_PROBATION_DAYS": "0",
+    }
+    if args.postgres:
+        env["MOMO_DATABASE_URL"] = args.postgres
+    if args.redis:
+        env["MOMO_REDIS_URL"] = args.redis
+    settings = Settings(data_dir=folder, database_url=args.postgres, redis_url=args.redis)
+    momo = Momo(settings)
+    if momo.redis is not None:
+        momo.redis.flushdb()
+    if args.postgres:
+        with momo.db.write() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    momo.migrate()
+    built = build(momo, args.notes, accounts=max(64, args.writers * 8))
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"# Momo scale benchmark: {args.notes:,} notes on {database}")
+    print(
+        f"built in {built.seconds:.1f} s: {built.notes_per_second:,.0f} notes/s (with comments, likes, vault entries, index)"
+    )
+    if not args.postgres:
+        size = sum(p.stat().st_size for p in folder.glob("momo.sqlite3*"))
+        print(f"SQLite file: {size / 1e6:.0f} MB, {size / args.notes / 1e3:.2f} KB per note")
+
+    momo_port, ceiling_port = _free_port(), _free_port()
+    serve = [sys.executable, "-m", "momo", "serve", "--port", str(momo_port)]
+    with _server(serve, env, momo_port, "/api/persona") as momo_pid:
+        sample_note = built.note_ids[len(built.note_ids) // 2]
+        scratch = Path(tempfile.mkdtemp(prefix="momo-ceiling-"))
+        (scratch / "feed.json").write_bytes(
+            httpx.get(f"http://127.0.0.1:{momo_port}/api/feed?kind=latest").content
+        )
+        (scratch / "note.json").write_bytes(
+            httpx.get(f"http://127.0.0.1:{momo_port}/api/notes/{sample_note}").content
+        )
+        (scratch / "home.html").write_bytes(httpx.get(f"http://127.0.0.1:{momo_port}/").content)
+        cursor = None
+        for _ in range(50):
+            page = httpx.get(
+                f"http://127.0.0.1:{momo_port}/api/feed",
+                params={"kind": "latest", **({"cursor": cursor} if cursor else {})},
+            ).json()
+            cursor = page["next_cursor"]
+        deep = f"/api/feed?kind=latest&cursor={cursor}"
+        visible = random.Random(3).sample(built.note_ids, min(500, len(built.note_ids)))
+        ceiling_env = {
+            "CEILING_FEED": str(scratch / "feed.json"),
+            "CEILING_NOTE": str(scratch / "note.json"),
+            "CEILING_HTML": str(scratch / "home.html"),
+        }
+        ceiling = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "ceiling:app",
+            "--app-dir",
+            str(ROOT / "bench"),
+            "--port",
+            str(ceiling_port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+        with _server(ceiling, ceiling_env, ceiling_port, "/feed"):
+            pages = {
+                "latest, first page": (["/api/feed?kind=latest"], "/feed"),
+                "discover, first page": (["/api/feed?kind=discover"], "/feed"),
+                "latest, page 51": ([deep], "/feed"),
+                "note page": ([f"/api/notes/{i}" for i in visible], "/note"),
+                "home page (HTML)": (["/"], "/html"),
+            }
+            reads = measure(momo_port, ceiling_port, pages, args)
+        found = search_rows(momo_port, args)
+        rss = _rss_mb(momo_pid)
+        wrote = writes(momo_port, [p.token for p in built.accounts], built.note_ids, args)
+    raw = raw_insert_rate(momo, args.seconds)
+    momo.close()
+
+    _print("Reads against the framework ceiling (median of rounds)", reads)
+    _print("Search, one client", found)
+    _print("Writes", [wrote])
+    print(
+        f"\nraw-driver insert of the same note rows, one transaction each: {raw:,.0f}/s;"
+        f" Momo's writes reach {wrote.momo_rate / raw:.0%} of it"
+    )
+    print(f"one worker's RSS after the read load: {rss:.0f} MB (goal < 200 MB)")
+    failed = [
+        row.name for row in [*reads, *found, wrote] if not (row.half_ok if args.smoke else row.ok)
+    ]
+    if rss >= (400 if args.smoke else 200):
+        failed.append("worker RSS")
+    if failed:
+        print("\nbelow goal:", ", ".join(failed))
+        if args.smoke:
+            raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
