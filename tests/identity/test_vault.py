@@ -129,3 +129,26 @@ def test_a_rolled_back_append_leaves_no_gap_and_later_appends_probe_little(momo:
     index = Vault(momo.db).read(key)  # a fresh process: everything from the table
     assert index.notes == ["first", "last"]
     assert index.comments == [f"c{i}" for i in range(30)]
+
+
+def test_an_append_that_loses_a_race_for_its_slot_takes_the_next(momo: Momo) -> None:
+    """Two workers may probe the same free slot; the loser's insert must not fail or
+    overwrite, but land in the next slot (on both databases, inside one transaction)."""
+    key = os.urandom(32)
+    worker_a, worker_b = Vault(momo.db), Vault(momo.db)
+    with momo.db.write() as conn:
+        worker_a.append(conn, key, "+", "note", "a1")
+    worker_a.warm(key)  # A believes the log has one entry
+    with momo.db.write() as conn:
+        worker_b.append(conn, key, "+", "note", "b1")  # B takes slot 1 meanwhile
+    stale = worker_a._catch_up
+
+    def outdated(conn, vault_key, *, remember=True):  # type: ignore[no-untyped-def]
+        known = stale(conn, vault_key, remember=remember)
+        return type(known)(count=1)  # as if B's entry had not been seen yet
+
+    worker_a._catch_up = outdated  # type: ignore[method-assign]
+    with momo.db.write() as conn:
+        worker_a.append(conn, key, "+", "comment", "a2")
+    assert Vault(momo.db).read(key).notes == ["a1", "b1"]
+    assert Vault(momo.db).read(key).comments == ["a2"]

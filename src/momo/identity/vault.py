@@ -145,9 +145,9 @@ class Vault:
                     vault_entries,
                     slot=slot(vault_key, n),
                     sealed=seal_entry(vault_key, n, op, kind, item_id),
-                )
-            )
-            if added.rowcount == 1:
+                ).returning(vault_entries.c.slot)
+            ).first()
+            if added is not None:  # (rowcount is not reliable for this on every driver)
                 return
             n += 1  # another worker took slot n a moment ago
         raise RuntimeError("could not find a free vault slot")
