@@ -138,7 +138,9 @@ class Momo:
         )
         self.feeds = FeedService(self.db, self.time, self.publication.catch_up)
 
-        self.reports = ReportService(self.db, self.keys, self.policy, self.surge, self.time)
+        self.reports = ReportService(
+            self.db, self.keys, self.policy, self.surge, self.time, self.feed_cache.invalidate
+        )
         self.moderation = ModerationService(
             self.db,
             self.sealer,

@@ -76,16 +76,6 @@ def test_topics_and_unknown_topics(momo: Momo) -> None:
         momo.feeds.topic("nope", None, "en")
 
 
-def test_cache_never_serves_a_stale_first_page_after_a_write(momo: Momo) -> None:
-    (author,) = viewers(momo, 1)
-    first = momo.notes.create(author, "first", "")
-    publish(momo)
-    assert [c.id for c in momo.feeds.feed("latest", None, "en").items] == [first]
-    second = momo.notes.create(author, "second", "")
-    publish(momo)
-    assert {c.id for c in momo.feeds.feed("latest", None, "en").items} == {first, second}
-
-
 def test_jittered_notes_stay_hidden_until_their_time(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
     (author,) = viewers(momo, 1)
     momo.time.jitter = 3600

@@ -101,6 +101,7 @@ class ReactionService:
             ):
                 raise NotFound("no such comment")
             exists = self._has(conn, COMMENT_LIKE, comment_id, tag)
+            changed = on != exists
             if on and not exists:
                 conn.execute(
                     insert(reactions).values(kind=COMMENT_LIKE, target_id=comment_id, tag=tag)
@@ -124,9 +125,12 @@ class ReactionService:
                     .where(comments.c.id == comment_id)
                     .values(like_count=comments.c.like_count - 1)
                 )
-            return int(
+            count = int(
                 conn.scalar(select(comments.c.like_count).where(comments.c.id == comment_id)) or 0
             )
+        if changed:
+            self._changed()  # the count (and a damping) show on the cached note page
+        return count
 
     def _has(self, conn: Connection, kind: str, target: str, tag: str) -> bool:
         query = select(reactions.c.tag).where(

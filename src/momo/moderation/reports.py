@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +31,9 @@ class ReportService:
         policy: PostingPolicy,
         surge: SurgeDetector,
         time: CoarseTime,
+        changed: Callable[[], None] = lambda: None,
     ) -> None:
+        self._changed = changed  # a report can damp a thread, which readers see
         self._db = db
         self._keys = keys
         self._policy = policy
@@ -78,7 +82,9 @@ class ReportService:
                         created_bucket=self._time.now_bucket(),
                     )
                 )
-                self._surge.after_report(conn, target.note_id, target_type, target_id)
+                damped = self._surge.after_report(conn, target.note_id, target_type, target_id)
         except IntegrityError as error:  # a concurrent double report
             raise Conflict("you have already reported this") from error
+        if damped:
+            self._changed()
         return report_id

@@ -1,0 +1,106 @@
+"""The response cache: one rebuild per miss, never a stale page after a write, and
+nothing personal in what is shared."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+from momo.core import Momo
+from momo.feed.cache import ResponseCache
+from tests.conftest import REDIS_URL, new_client, publish, sign_up
+
+
+def test_concurrent_misses_build_once_and_later_readers_get_the_copy() -> None:
+    cache = ResponseCache(60)
+    builds: list[int] = []
+
+    def render() -> bytes:
+        builds.append(1)
+        time.sleep(0.05)  # long enough for every reader to arrive while it runs
+        return b"page"
+
+    async def readers() -> list[bytes]:
+        return await asyncio.gather(*(cache.get_or_build("k", render) for _ in range(20)))
+
+    assert asyncio.run(readers()) == [b"page"] * 20
+    assert len(builds) == 1, "a miss is rebuilt once, not by every waiting reader"
+
+
+def test_a_write_outdates_every_page_and_readers_meanwhile_get_the_last_copy() -> None:
+    cache = ResponseCache(60)
+    version = {"n": 1}
+    started = threading.Event()
+
+    def render() -> bytes:
+        started.set()
+        time.sleep(0.05)
+        return f"v{version['n']}".encode()
+
+    async def scenario() -> tuple[bytes, bytes, bytes]:
+        first = await cache.get_or_build("k", render)
+        version["n"] = 2
+        cache.invalidate()
+        rebuilding = asyncio.create_task(cache.get_or_build("k", render))
+        while not started.is_set() or (not rebuilding.done() and False):
+            await asyncio.sleep(0.001)
+        started.clear()
+        await asyncio.sleep(0.01)
+        meanwhile = await cache.get_or_build("k", render)  # the rebuild is still running
+        return first, meanwhile, await rebuilding
+
+    first, meanwhile, rebuilt = asyncio.run(scenario())
+    assert first == b"v1" and rebuilt == b"v2"
+    assert meanwhile == b"v1", "no second rebuild: the previous copy serves meanwhile"
+    assert cache.fresh("k") == b"v2"
+
+
+def test_the_ttl_bounds_a_page_and_zero_turns_the_cache_off() -> None:
+    cache = ResponseCache(0.05)
+    cache.put("k", cache.version(), b"x")
+    assert cache.fresh("k") == b"x"
+    time.sleep(0.06)
+    assert cache.fresh("k") is None
+    off = ResponseCache(0)
+    calls: list[int] = []
+    for _ in range(3):
+        asyncio.run(off.get_or_build("k", lambda: calls.append(1) or b"y"))  # type: ignore[func-returns-value]
+    assert len(calls) == 3
+
+
+def test_workers_share_the_version_through_redis() -> None:
+    if not REDIS_URL:
+        return  # the in-memory cache is one process's own; covered above
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    one, two = ResponseCache(60, client), ResponseCache(60, client)
+    two.put("k", two.version(), b"old")
+    one.invalidate()  # a write at another worker
+    assert two.fresh("k") is None
+
+
+def test_cached_pages_follow_writes_and_never_carry_a_viewer(app: Any, momo: Momo) -> None:
+    author, fan, anonymous = new_client(app), new_client(app), new_client(app)
+    sign_up(author)
+    sign_up(fan)
+    note = author.post("/api/notes", json={"title": "缓存", "body": "一条笔记"}).json()["id"]
+    publish(momo)
+    comment = fan.post(f"/api/notes/{note}/comments", json={"body": "好"}).json()["id"]
+    publish(momo)
+    page = anonymous.get(f"/api/notes/{note}").json()
+    assert page["viewer"] is None and page["comments"][0]["like_count"] == 0
+    assert anonymous.get("/api/feed?kind=latest").json()["items"][0]["comment_count"] == 1
+
+    assert author.post(f"/api/comments/{comment}/like").status_code == 200
+    again = anonymous.get(f"/api/notes/{note}").json()
+    assert again["comments"][0]["like_count"] == 1, "a like outdates the cached note page"
+    own = author.get(f"/api/notes/{note}").json()
+    assert own["viewer"] is not None, "a signed-in reader never gets the shared copy"
+    assert anonymous.get(f"/api/notes/{note}").json()["viewer"] is None
+
+    assert author.delete(f"/api/notes/{note}").status_code == 200
+    assert anonymous.get("/api/feed?kind=latest").json()["items"] == []
+    assert anonymous.get(f"/api/notes/{note}").status_code == 404
