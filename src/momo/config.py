@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Addresses whose X-Forwarded-For header is believed."
     )
+    media_s3_bucket: str | None = Field(
+        default=None,
+        description="S3-compatible bucket for published images (credentials from AWS_*).",
+    )
+    media_s3_endpoint: str | None = Field(default=None, description="e.g. a MinIO URL.")
+    media_s3_region: str | None = None
+    media_s3_prefix: str = "momo/"
     feed_cache_seconds: float = Field(default=5.0, ge=0)
     requests_per_minute: int = Field(
         default=900, ge=1, description="Requests per client address and minute, any kind."

@@ -18,6 +18,7 @@ from momo.content import legacy_media
 from momo.content.comments import CommentService
 from momo.content.media import ImageIntake, MediaStore
 from momo.content.notes import NoteService
+from momo.content.object_storage import ObjectStore
 from momo.content.policy import PostingPolicy
 from momo.content.publication import Publication
 from momo.content.reactions import ReactionService
@@ -72,14 +73,16 @@ class Momo:
             RedisCounters(self.redis) if self.redis is not None else MemoryCounters()
         )
         self.limiter = RateLimiter(counters, settings.rate_key_rotation_seconds, clock)
-        self.media = MediaStore(self.db)
+        self.media = MediaStore(self.db, _object_store(settings))
         self.scrub_image = ImageIntake(
             settings.max_image_bytes,
             settings.max_image_pixels,
             ScrubGate(settings.scrub_workers, settings.scrub_pixel_budget),
         )
         self.feed_cache = ResponseCache(settings.feed_cache_seconds, self.redis)
-        self.publication = Publication(self.db, self.time, self.feed_cache.invalidate)
+        self.publication = Publication(
+            self.db, self.time, self.feed_cache.invalidate, self.media.offload
+        )
 
         self.policy = PostingPolicy(self.limiter, self.time)
         self.standing = StandingService(self.db, self.keys, self.sealer)
@@ -198,6 +201,19 @@ class Momo:
         self.db.dispose()
         if self.redis is not None:
             self.redis.close()
+
+
+def _object_store(settings: Settings) -> ObjectStore | None:
+    if not settings.media_s3_bucket:
+        return None
+    from momo.content.object_storage import S3Objects
+
+    return S3Objects(
+        settings.media_s3_bucket,
+        endpoint_url=settings.media_s3_endpoint,
+        region=settings.media_s3_region,
+        prefix=settings.media_s3_prefix,
+    )
 
 
 def _redis(url: str | None) -> Any | None:

@@ -17,7 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from momo.content.counters import lock_note, set_counts
 from momo.content.search_index import IndexedNote, SearchIndex
@@ -28,8 +28,13 @@ from momo.storage.database import Database
 
 class Publication:
     def __init__(
-        self, db: Database, time: CoarseTime, changed: Callable[[], None] = lambda: None
+        self,
+        db: Database,
+        time: CoarseTime,
+        changed: Callable[[], None] = lambda: None,
+        offload_media: Callable[[Connection, list[str]], int] = lambda *_: 0,
     ) -> None:
+        self._offload_media = offload_media  # to object storage, when configured
         self._db = db
         self._time = time
         self._changed = changed
@@ -53,6 +58,7 @@ class Publication:
             released = [row.id for row in published]
             if released:
                 self._search.add(conn, (IndexedNote(*row) for row in published))
+                self._offload_media(conn, released)
                 counts = conn.execute(
                     select(note_topics.c.topic, func.count())
                     .where(note_topics.c.note_id.in_(released))

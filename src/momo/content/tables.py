@@ -137,5 +137,8 @@ media = Table(
     Column("name", String(40), primary_key=True),
     Column("full", LargeBinary, nullable=False),
     Column("thumb", LargeBinary, nullable=False),
+    # "database", or "objects" once moved to object storage at publication (then
+    # full and thumb are empty here): see content/object_storage.py.
+    Column("location", String(16), nullable=False, server_default="database"),
     **NO_ROWID,
 )
