@@ -19,8 +19,9 @@
    compared with a raw-driver insert of the same rows, one transaction each.
 
 With ``--smoke`` the run is short and the exit code is 1 when a ratio falls
-below half its goal (or a latency above twice its bound): noisy machines
-make exact goals a poor gate, gross regressions still fail.
+below half its goal, a read latency rises above twice its bound, or a write
+fails: noisy machines make exact goals a poor gate, gross regressions still
+fail. (Write latency is reported, not gated, in the smoke run.)
 """
 
 from __future__ import annotations
@@ -531,7 +532,7 @@ def writes(port: int, tokens: list[str], note_ids: list[str], args: Any) -> Row:
         p99,
         goal,
         ok,
-        p99 < 200 and not failures,
+        not failures,  # the smoke gate: no 5xx and no "database is locked"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -165,3 +166,37 @@ def test_the_index_is_smaller_than_twice_the_text() -> None:
     stored = sum(len(block) for (block,) in conn.execute("SELECT block FROM note_search_data"))
     size = sum(len(body.encode()) for body in texts)
     assert stored <= 2 * size, f"index {stored} bytes for {size} bytes of text"
+
+
+@pytest.mark.parametrize(("window", "few"), [(4, 3), (4, 100), (1000, 3)])
+def test_every_search_strategy_pages_newest_first_without_gaps(
+    momo: Momo, clock: Any, monkeypatch: pytest.MonkeyPatch, window: int, few: int
+) -> None:
+    """PostgreSQL search reads the newest ids first, then the GIN index for a term
+    with few matches, then growing id ranges; with tiny limits every path runs."""
+    from momo.feed import feeds
+
+    monkeypatch.setattr(feeds, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(feeds, "SEARCH_FEW", few)
+    people = viewers(momo, 6)
+    common, rare = [], []
+    for round_ in range(6):
+        for i, person in enumerate(people):
+            common.append(momo.notes.create(person, f"咖啡 {round_}", "今天的咖啡"))
+            if i == 0 and round_ % 2 == 0:
+                rare.append(momo.notes.create(person, "丘前小路", "很少见"))
+        publish(momo)
+        clock.advance(3600)
+    with momo.db.write() as conn:
+        conn.execute(update(notes).where(notes.c.id == common[-3]).values(status="removed"))
+    for term, expected in (("咖啡", [n for n in common if n != common[-3]]), ("丘前", rare)):
+        seen, cursor, sizes = [], None, []
+        while True:
+            page = momo.feeds.search(term, cursor, "en", limit=4)
+            sizes.append(len(page.items))
+            seen += [card.id for card in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen)), term
+        assert all(size == 4 for size in sizes[:-1]), f"{term}: short pages {sizes}"

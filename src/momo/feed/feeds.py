@@ -22,7 +22,8 @@ from momo.storage.database import Database
 PAGE_SIZE = 20
 EXCERPT = 80
 SEARCH_MAX_QUERY = 100
-SEARCH_WINDOW = 4000  # PostgreSQL: newest documents checked in order before the GIN index
+SEARCH_WINDOW = 500  # PostgreSQL search: see FeedService._newest_matches
+SEARCH_FEW = 3000
 FEED_KINDS = ("latest", "discover")
 
 
@@ -79,7 +80,13 @@ class FeedService:
         found = search_index.matching(phrases, self._db.dialect)
         query = self._base().join_from(notes, found.table, notes.c.search_doc == found.doc)
         return self._page(
-            query.where(found.condition), found.doc, cursor, locale, limit, unique_sort=True
+            query.where(found.condition),
+            found.doc,
+            cursor,
+            locale,
+            limit,
+            unique_sort=True,
+            matching=found,
         )
 
     def cards(self, note_ids: list[str], locale: str) -> FeedPage:
@@ -135,6 +142,7 @@ class FeedService:
         *,
         unique_sort: bool = False,
         tiebreak: Any = notes.c.id,
+        matching: search_index.Matching | None = None,
     ) -> FeedPage:
         after = cursors.decode(cursor)
         self._catch_up()
@@ -145,8 +153,8 @@ class FeedService:
         order = [sort.desc()] if unique_sort else [sort.desc(), tiebreak.desc()]
         query = query.add_columns(sort.label("sort_key")).order_by(*order).limit(limit + 1)
         with self._db.read() as conn:
-            if unique_sort and self._db.dialect == "postgresql":
-                rows = self._newest_matches(conn, query, sort, after, limit + 1)
+            if matching is not None and self._db.dialect == "postgresql":
+                rows = self._newest_matches(conn, query, matching, after, limit + 1)
             else:
                 rows = [dict(row._mapping) for row in conn.execute(query)]
         more = len(rows) > limit
@@ -157,27 +165,60 @@ class FeedService:
         return FeedPage(items=[self._card(row, locale) for row in rows], next_cursor=next_cursor)
 
     def _newest_matches(
-        self, conn: Connection, query: Select[Any], doc: Any, after: Any, wanted: int
+        self,
+        conn: Connection,
+        query: Select[Any],
+        found: search_index.Matching,
+        after: Any,
+        wanted: int,
     ) -> list[dict[str, Any]]:
         """Search on PostgreSQL, which cannot read a GIN index in document order.
 
-        First the newest ``SEARCH_WINDOW`` documents are checked in id order, which
-        finds a common term at once. If they hold too few matches the term is rare,
-        and the older part is read through the GIN index (planner told so: its
-        estimates for bigrams are poor), then sorted: few rows by construction.
+        1. The newest ``SEARCH_WINDOW`` documents, in id order with the match as a
+           filter: a common term fills the page here.
+        2. Otherwise, if the term has at most ``SEARCH_FEW`` matches in all, the GIN
+           index lists them (bitmap scans only, planner told so) and the newest are
+           taken: a rare term costs its own matches.
+        3. Otherwise (a middling term) ranges of ids four times larger each, in
+           order, until the page is full.
         """
-        recent = select(doc).order_by(doc.desc()).offset(SEARCH_WINDOW - 1).limit(1)
-        if after is not None:
-            recent = recent.where(doc < int(after[0]))
-        edge = conn.scalar(recent)
-        if edge is None:  # fewer documents than the window: one pass reads them all
-            return [dict(row._mapping) for row in conn.execute(query)]
-        rows = [dict(row._mapping) for row in conn.execute(query.where(doc >= edge))]
-        if len(rows) < wanted:
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
-            older = query.where(doc < edge).limit(wanted - len(rows))
-            rows += [dict(row._mapping) for row in conn.execute(older)]
+        doc = found.doc
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        upper = int(after[0]) if after is not None else None
+
+        def window_edge(size: int) -> int | None:
+            edge = select(doc).order_by(doc.desc()).offset(size - 1).limit(1)
+            return conn.scalar(edge if upper is None else edge.where(doc < upper))
+
+        def read(part: Select[Any], lower: int | None, count: int) -> list[dict[str, Any]]:
+            if upper is not None:
+                part = part.where(doc < upper)
+            if lower is not None:
+                part = part.where(doc >= lower)
+            return [dict(row._mapping) for row in conn.execute(part.limit(count))]
+
+        lower = window_edge(SEARCH_WINDOW)
+        rows = read(query, lower, wanted)
+        if len(rows) >= wanted or lower is None:
+            return rows
+        upper = lower
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+        few = conn.scalars(select(doc).where(found.condition).limit(SEARCH_FEW + 1)).all()
+        if len(few) <= SEARCH_FEW:
+            older = sorted((d for d in few if d < upper), reverse=True)
+            for start in range(0, len(older), wanted):
+                chunk = older[start : start + wanted]
+                rows += read(query.where(doc.in_(chunk)), None, wanted - len(rows))
+                if len(rows) >= wanted:
+                    break
+            return rows
+        window = SEARCH_WINDOW * 4
+        while len(rows) < wanted:
+            lower = window_edge(window)
+            rows += read(query, lower, wanted - len(rows))
+            if lower is None:
+                break
+            upper, window = lower, window * 4
         return rows
 
     def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
