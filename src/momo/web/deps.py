@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from momo.core import Momo
 from momo.errors import NotSignedIn
@@ -20,7 +21,13 @@ def get_momo(request: Request) -> Momo:
     return momo
 
 
-def get_viewer(request: Request, momo: Annotated[Momo, Depends(get_momo)]) -> Viewer | None:
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain ``def``
+# dependency in the thread pool, a hop per dependency per request.
+async def momo_dependency(request: Request) -> Momo:
+    return get_momo(request)
+
+
+def get_viewer(request: Request, momo: Momo) -> Viewer | None:
     if hasattr(request.state, "viewer"):
         cached: Viewer | None = request.state.viewer
         return cached
@@ -29,13 +36,20 @@ def get_viewer(request: Request, momo: Annotated[Momo, Depends(get_momo)]) -> Vi
     return viewer
 
 
-def require_viewer(viewer: Annotated[Viewer | None, Depends(get_viewer)]) -> Viewer:
+async def viewer_dependency(request: Request) -> Viewer | None:
+    """The signed-in viewer; a request without a session cookie needs no lookup."""
+    if not request.cookies.get(SESSION_COOKIE):
+        return None
+    return await run_in_threadpool(get_viewer, request, get_momo(request))
+
+
+async def require_viewer(viewer: Annotated[Viewer | None, Depends(viewer_dependency)]) -> Viewer:
     if viewer is None:
         raise NotSignedIn("sign in first")
     return viewer
 
 
-def get_locale(request: Request, momo: Annotated[Momo, Depends(get_momo)]) -> str:
+def get_locale(request: Request, momo: Momo) -> str:
     return negotiate(
         request.cookies.get(LANG_COOKIE),
         request.headers.get("accept-language"),
@@ -43,12 +57,16 @@ def get_locale(request: Request, momo: Annotated[Momo, Depends(get_momo)]) -> st
     )
 
 
+async def locale_dependency(request: Request) -> str:
+    return get_locale(request, get_momo(request))
+
+
 def client_subject(request: Request) -> str:
     """The rotating keyed hash that stands in for the client's address."""
     return str(request.scope.get("state", {}).get("client_subject", "unknown"))
 
 
-MomoDep = Annotated[Momo, Depends(get_momo)]
-ViewerDep = Annotated[Viewer | None, Depends(get_viewer)]
+MomoDep = Annotated[Momo, Depends(momo_dependency)]
+ViewerDep = Annotated[Viewer | None, Depends(viewer_dependency)]
 SignedInDep = Annotated[Viewer, Depends(require_viewer)]
-LocaleDep = Annotated[str, Depends(get_locale)]
+LocaleDep = Annotated[str, Depends(locale_dependency)]
