@@ -46,7 +46,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, select, text, update
 
 from momo.config import Settings
 from momo.content.comments import COMMENT_KIND
@@ -272,6 +272,21 @@ def build(momo: Momo, count: int, seed: int = 1, accounts: int = 400) -> Built:
     momo.db.checkpoint()
     seconds = time.perf_counter() - started
     return Built(note_ids, people, keys, seconds, count / seconds)
+
+
+def reuse(momo: Momo, accounts: int) -> Built:
+    """An instance built by an earlier run (``--reuse``): its notes, and fresh accounts
+    to write with."""
+    people = []
+    for _ in range(accounts):
+        viewer = momo.accounts.resolve(
+            momo.accounts.sign_in(momo.accounts.create(probation=False).account_key)
+        )
+        assert viewer is not None
+        people.append(viewer)
+    with momo.db.read() as conn:
+        ids = list(conn.scalars(select(notes.c.id).limit(20000)))
+    return Built(ids, people, [], 0.0, 0.0)
 
 
 def _public_id(rng: random.Random) -> str:
@@ -605,13 +620,14 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--data-dir", type=Path, help="keep the instance here (default: temp)")
     parser.add_argument("--smoke", action="store_true", help="short run; exit 1 below half a goal")
+    parser.add_argument("--reuse", action="store_true", help="load the instance in --data-dir")
     args = parser.parse_args()
     if args.smoke:
         args.rounds, args.seconds = 1, 2.0
 
     folder = args.data_dir or Path(tempfile.mkdtemp(prefix="momo-scale-"))
     database_url = None
-    if args.postgres:
+    if args.postgres and not args.reuse:
         # A schema of its own, emptied first: the benchmark never touches others.
         from momo.storage.database import Database
 
@@ -620,6 +636,7 @@ def main() -> None:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
         admin.dispose()
+    if args.postgres:
         separator = "&" if "?" in args.postgres else "?"
         database_url = f"{args.postgres}{separator}options=-csearch_path%3D{BENCH_SCHEMA}"
     env = {
@@ -636,12 +653,14 @@ def main() -> None:
     if momo.redis is not None:
         momo.redis.flushdb()
     momo.migrate()
-    built = build(momo, args.notes, accounts=max(64, args.writers * 8))
+    accounts = max(64, args.writers * 8)
+    built = reuse(momo, accounts) if args.reuse else build(momo, args.notes, accounts=accounts)
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(f"# Momo scale benchmark: {args.notes:,} notes on {database}")
-    print(
-        f"built in {built.seconds:.1f} s: {built.notes_per_second:,.0f} notes/s (with comments, likes, vault entries, index)"
-    )
+    if not args.reuse:
+        print(
+            f"built in {built.seconds:.1f} s: {built.notes_per_second:,.0f} notes/s (with comments, likes, vault entries, index)"
+        )
     if not args.postgres:
         size = sum(p.stat().st_size for p in folder.glob("momo.sqlite3*"))
         print(f"SQLite file: {size / 1e6:.0f} MB, {size / args.notes / 1e3:.2f} KB per note")
