@@ -374,7 +374,11 @@ def _server(argv: list[str], env: dict[str, str], port: int, probe: str) -> Iter
             yield process.pid
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _free_port() -> int:
@@ -508,22 +512,33 @@ def writes(port: int, tokens: list[str], note_ids: list[str], args: Any) -> Row:
         sample, statuses = Sample(), []
         mine = [tokens[i :: args.writers] for i in range(args.writers)]
 
+        async def send(connection: list[Any], payload: bytes) -> int:
+            """One request; a dropped connection counts as a failure and is reopened."""
+            try:
+                if not connection:
+                    connection[:] = await asyncio.open_connection("127.0.0.1", port)
+                return await _one(connection[0], connection[1], payload)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                connection.clear()
+                return 0
+
         async def client(index: int, measured: bool, stop: float) -> None:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            connection: list[Any] = []
             k = index
             for token in mine[index] if not measured else []:
-                await _one(reader, writer, request(token, k))
+                await send(connection, request(token, k))
             while measured and time.perf_counter() < stop:
                 token = mine[index][k % len(mine[index])]
                 k += args.writers
                 began = time.perf_counter()
-                status = await _one(reader, writer, request(token, k))
+                status = await send(connection, request(token, k))
                 if status == 201:
                     sample.latencies.append(time.perf_counter() - began)
                     sample.requests += 1
                 elif status != 429:
                     statuses.append(status)
-            writer.close()
+            if connection:
+                connection[1].close()
 
         await asyncio.gather(*(client(i, False, 0) for i in range(args.writers)))
         began = time.perf_counter()

@@ -52,6 +52,8 @@ notes = Table(
     Column("search_doc", BigInteger, nullable=True),
     Index("ix_notes_latest", "status", "created_bucket", "id"),
     Index("ix_notes_search_doc", "search_doc", unique=True),
+    # Publication looks for unpublished notes of ended buckets on every bucket.
+    Index("ix_notes_unpublished", "published", "created_bucket"),
     Index("ix_notes_hot", "status", "hot", "id"),
     **NO_ROWID,
 )
