@@ -629,6 +629,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=20_000)
     parser.add_argument("--postgres", help="PostgreSQL URL (default: SQLite in a temp folder)")
     parser.add_argument("--redis", help="Redis URL for the PostgreSQL run")
+    parser.add_argument("--schema", default=BENCH_SCHEMA, help="PostgreSQL schema to (re)create")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="per path, per round")
     parser.add_argument("--clients", type=int, default=8, help="connections for read paths")
@@ -648,12 +649,12 @@ def main() -> None:
 
         admin = Database(args.postgres)
         with admin.engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {args.schema}"))
         admin.dispose()
     if args.postgres:
         separator = "&" if "?" in args.postgres else "?"
-        database_url = f"{args.postgres}{separator}options=-csearch_path%3D{BENCH_SCHEMA}"
+        database_url = f"{args.postgres}{separator}options=-csearch_path%3D{args.schema}"
     env = {
         "MOMO_DATA_DIR": str(folder),
         "MOMO_REQUESTS_PER_MINUTE": str(10**8),
