@@ -347,6 +347,13 @@ async def _load(port: int, paths: list[str], seconds: float, clients: int) -> Sa
     return sample
 
 
+async def _warm(port: int, paths: list[str]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for path in dict.fromkeys(paths):
+        await _one(reader, writer, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    writer.close()
+
+
 def _percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -425,6 +432,10 @@ def measure(
     rows = []
     for name, (paths, ceiling_path) in pages.items():
         momo_runs, ceiling_runs = [], []
+        # One pass over every path first, on both servers: the rounds measure the
+        # steady state (pages in the response cache, warm connections), not a cold start.
+        asyncio.run(_warm(momo_port, paths))
+        asyncio.run(_warm(ceiling_port, [ceiling_path]))
         for _ in range(args.rounds):
             momo_runs.append(asyncio.run(_load(momo_port, paths, args.seconds, args.clients)))
             ceiling_runs.append(
