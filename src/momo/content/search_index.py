@@ -130,22 +130,20 @@ class SearchIndex:
 
     def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
         """After an edit: drop the old tokens (from the text still stored) and add the new."""
-        row = conn.execute(
-            select(notes.c.search_doc, notes.c.title, notes.c.body).where(notes.c.id == note_id)
-        ).first()
-        if row is None or row.search_doc is None:
-            return
-        self._delete(conn, row.search_doc, _document(row.title, row.body))
-        self._insert(conn, row.search_doc, _document(title, body))
+        doc = self.remove(conn, note_id)
+        if doc is not None:
+            self._insert(conn, doc, _document(title, body))
 
-    def remove(self, conn: Connection, note_id: str) -> None:
-        """Before a note is deleted: take it out of the index."""
+    def remove(self, conn: Connection, note_id: str) -> int | None:
+        """Take a note out of the index (before it is deleted or edited); returns its
+        document id, or None when it was not indexed."""
         row = conn.execute(
             select(notes.c.search_doc, notes.c.title, notes.c.body).where(notes.c.id == note_id)
         ).first()
         if row is None or row.search_doc is None:
-            return
+            return None
         self._delete(conn, row.search_doc, _document(row.title, row.body))
+        return int(row.search_doc)
 
     def rebuild(self, conn: Connection) -> int:
         """Empty the index and index every published note again (upgrades, repairs)."""
