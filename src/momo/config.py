@@ -15,6 +15,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from momo.wellbeing.regions import CrisisRegion
+
 
 class RegistrationPolicy(StrEnum):
     open = "open"
@@ -74,6 +76,22 @@ class Settings(BaseSettings):
     report_surge_min: int = Field(default=5, ge=2, description="Reporters in a window that damp.")
     surge_reply_likes: int = Field(
         default=15, ge=2, description="Distinct people liking a thread's replies in a window."
+    )
+
+    discover_daily_notes: int = Field(
+        default=100,
+        ge=0,
+        description="Notes Discover shows before 'all caught up for today' (0: no end).",
+    )
+    crisis_region: CrisisRegion = Field(
+        default=CrisisRegion.international,
+        description="Whose crisis lines the care card lists: cn, hk, tw or intl.",
+    )
+    crisis_lines_file: Path | None = Field(
+        default=None, description="TOML with the instance's own crisis lines (region 'custom')."
+    )
+    crisis_phrases_file: Path | None = Field(
+        default=None, description="TOML replacing the reviewed crisis phrase list."
     )
 
     trusted_proxies: Annotated[list[str], NoDecode] = Field(

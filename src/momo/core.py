@@ -47,6 +47,7 @@ from momo.storage.database import Database
 from momo.storage.files import private_file, private_folder
 from momo.storage.inspect import holds_accounts
 from momo.storage.maintenance import rewrite_in_key_order
+from momo.wellbeing.crisis import CrisisCheck
 
 
 class Momo:
@@ -68,6 +69,9 @@ class Momo:
             settings.comment_granularity_seconds,
         )
         self.persona = persona.from_settings(settings)
+        self.crisis = CrisisCheck(
+            settings.crisis_region, settings.crisis_phrases_file, settings.crisis_lines_file
+        )
         self.sealer = Sealer(self.keys.seal)
         counters: CounterStore = (
             RedisCounters(self.redis) if self.redis is not None else MemoryCounters()
@@ -138,8 +142,11 @@ class Momo:
             self.time,
             self.feed_cache.invalidate,
             self.surge.after_reply_like,
+            self.surge.after_hug,
         )
-        self.feeds = FeedService(self.db, self.time, self.publication.catch_up)
+        self.feeds = FeedService(
+            self.db, self.time, self.publication.catch_up, settings.discover_daily_notes
+        )
 
         self.reports = ReportService(
             self.db, self.keys, self.policy, self.surge, self.time, self.feed_cache.invalidate

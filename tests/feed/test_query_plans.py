@@ -68,6 +68,8 @@ def filled(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> 
     from tests.conftest import PG_URL, REDIS_URL, FakeClock, empty_postgres, make_settings
 
     settings = make_settings(tmp_path_factory.mktemp("plans"), database_template)
+    # Deep Discover pages exist where an operator turns the daily end off.
+    settings.discover_daily_notes = 0
     if PG_URL:
         empty_postgres(str(settings.database_url))
     momo = Momo(settings, clock=FakeClock())

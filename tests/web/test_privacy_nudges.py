@@ -28,7 +28,10 @@ def test_scan_api_in_both_languages(client: TestClient) -> None:
     en = client.post("/api/privacy/scan", json=body, headers={"accept-language": "en"}).json()
     assert "phone number" in en["findings"][0]["explanation"].lower()
     assert client.post("/api/privacy/scan", json={"text": "x" * 20_001}).status_code == 422
-    assert client.post("/api/privacy/scan", json={"text": ""}).json() == {"findings": []}
+    assert client.post("/api/privacy/scan", json={"text": ""}).json() == {
+        "findings": [],
+        "care": False,
+    }
 
 
 def test_note_with_pii_needs_confirmation(app) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ class LockedNote:
     like_count: int
     comment_count: int
     collect_count: int
+    hug_count: int
 
 
 def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
@@ -43,6 +44,7 @@ def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
             notes.c.like_count,
             notes.c.comment_count,
             notes.c.collect_count,
+            notes.c.hug_count,
         )
         .where(notes.c.id == note_id)
         .with_for_update()
@@ -51,7 +53,13 @@ def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
 
 
 def set_counts(
-    conn: Connection, note: LockedNote, *, likes: int, comments: int, collects: int
+    conn: Connection,
+    note: LockedNote,
+    *,
+    likes: int,
+    comments: int,
+    collects: int,
+    hugs: int | None = None,
 ) -> None:
     conn.execute(
         update(notes)
@@ -60,6 +68,7 @@ def set_counts(
             like_count=likes,
             comment_count=comments,
             collect_count=collects,
+            hug_count=note.hug_count if hugs is None else hugs,
             hot=hot_score(likes + 2 * comments + collects, note.created_bucket),
         )
     )

@@ -215,6 +215,7 @@ class NoteService:
                     notes.c.like_count,
                     notes.c.comment_count,
                     notes.c.collect_count,
+                    notes.c.hug_count,
                 ).where(notes.c.id == note_id)
             ).first()
             own = viewer is not None and note_id in self._accounts.read_vault(viewer).notes
@@ -273,6 +274,7 @@ class NoteService:
             like_count=note.like_count,
             comment_count=note.comment_count,
             collect_count=note.collect_count,
+            hug_count=note.hug_count,
             locked=bool(note.locked),
             slow_mode_seconds=note.slow_mode_seconds,
             damped=bool(note.damped),
@@ -329,6 +331,7 @@ class NoteService:
         number = voices.find_voice(conn, self._keys, viewer.account_id, note_id)
         return ViewerState(
             liked=has("like"),
+            hugged=has("hug"),
             collected=has("collect"),
             is_author=own,
             voice=None

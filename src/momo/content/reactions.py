@@ -1,8 +1,9 @@
-"""Likes and bookmarks ("collect").
+"""Likes, hugs (抱抱) and bookmarks ("collect").
 
 Each reaction row stores ``HMAC(reaction key, kind, account, target)``: one
 per person and target, never equal across targets, so a dump shows how many
-liked a note and nothing about who liked what else.
+liked a note and nothing about who liked what else. Hugs are kept the same way;
+they are solidarity, not engagement, so they never lift a note in Discover.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from momo.storage.database import Database
 
 LIKE = "like"
 COLLECT = "collect"
+HUG = "hug"
+NOTE_REACTIONS = (LIKE, HUG, COLLECT)
 COMMENT_LIKE = "like_comment"
 
 
@@ -36,7 +39,9 @@ class ReactionService:
         time: CoarseTime,
         changed: Callable[[], None] = lambda: None,
         after_reply_like: Callable[[Connection, str, str], bool] = lambda *_: False,
+        after_hug: Callable[[Connection, str, str], bool] = lambda *_: False,
     ) -> None:
+        self._after_hug = after_hug  # a crowd of hugs is damped like any pile-on
         self._time = time
         self._after_reply_like = after_reply_like  # pile-on detection, owned by moderation
         self._policy = policy
@@ -46,9 +51,10 @@ class ReactionService:
         self._accounts = accounts
 
     def set_note_reaction(self, viewer: Viewer, kind: str, note_id: str, on: bool) -> int:
-        """Like/unlike or collect/uncollect a note; returns the new count. Idempotent."""
-        if kind not in (LIKE, COLLECT):
-            raise InvalidInput("a note takes 'like' or 'collect'", field="kind")
+        """Like, hug or collect a note (or take it back); returns the new count of
+        that kind. Idempotent."""
+        if kind not in NOTE_REACTIONS:
+            raise InvalidInput("a note takes 'like', 'hug' or 'collect'", field="kind")
         if not text.is_public_id(note_id):
             raise NotFound("no such note")
         self._policy.check(viewer, "reaction")
@@ -75,13 +81,26 @@ class ReactionService:
                         reactions.c.tag == tag,
                     )
                 )
-            likes = note.like_count + (change if kind == LIKE else 0)
-            collects = note.collect_count + (change if kind == COLLECT else 0)
-            set_counts(conn, note, likes=likes, comments=note.comment_count, collects=collects)
+            counts = {
+                LIKE: note.like_count,
+                HUG: note.hug_count,
+                COLLECT: note.collect_count,
+            }
+            counts[kind] += change
+            set_counts(
+                conn,
+                note,
+                likes=counts[LIKE],
+                comments=note.comment_count,
+                collects=counts[COLLECT],
+                hugs=counts[HUG],
+            )
             if kind == COLLECT and change:
                 self._accounts.record(conn, viewer, "+" if on else "-", "bookmark", note_id)
+            if kind == HUG and change == 1:
+                self._after_hug(conn, note_id, viewer.account_id)
         self._changed()
-        return likes if kind == LIKE else collects
+        return counts[kind]
 
     def like_comment(self, viewer: Viewer, comment_id: str, on: bool) -> int:
         if not text.is_public_id(comment_id):

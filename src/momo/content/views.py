@@ -48,6 +48,7 @@ class CommentView(BaseModel):
 
 class ViewerState(BaseModel):
     liked: bool
+    hugged: bool = False
     collected: bool
     is_author: bool
     voice: str | None
@@ -66,6 +67,7 @@ class NoteView(BaseModel):
     like_count: int
     comment_count: int
     collect_count: int
+    hug_count: int = 0
     locked: bool
     slow_mode_seconds: int
     damped: bool = False
@@ -77,6 +79,8 @@ class NoteView(BaseModel):
 class FeedPage(BaseModel):
     items: list[NoteCard]
     next_cursor: str | None
+    # Discover ends after the day's set: "you're all caught up", not more to scroll.
+    caught_up: bool = False
 
 
 class MyNote(BaseModel):

@@ -33,10 +33,12 @@ class FeedService:
         db: Database,
         time: CoarseTime,
         catch_up: Callable[[], None] = lambda: None,
+        discover_limit: int = 0,
     ) -> None:
         self._db = db
         self._time = time
         self._catch_up = catch_up  # publishes ended buckets, so counts are current
+        self._discover_limit = discover_limit  # 0: Discover never ends
 
     def feed(self, kind: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
         if kind not in FEED_KINDS:
@@ -46,7 +48,7 @@ class FeedService:
         # "+ 0" keeps SQLite off ix_notes_latest for the bucket filter: it walks
         # ix_notes_hot in order instead of sorting every visible note.
         query = self._base(bucket=notes.c.created_bucket + 0).where(notes.c.damped.is_(False))
-        return self._page(query, notes.c.hot, cursor, locale, limit)
+        return self._page(query, notes.c.hot, cursor, locale, limit, ends=self._discover_limit)
 
     def topic(self, name: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
         topic = text.normalize_topic(name)
@@ -143,8 +145,16 @@ class FeedService:
         unique_sort: bool = False,
         tiebreak: Any = notes.c.id,
         matching: search_index.Matching | None = None,
+        ends: int = 0,
     ) -> FeedPage:
+        """One keyset page. A feed that ``ends`` shows that many items in all and
+        then says so: the cursor counts what came before, so deep pages stop too."""
         after = cursors.decode(cursor)
+        served = after.served if after is not None else 0
+        if ends:
+            if served >= ends:
+                return FeedPage(items=[], next_cursor=None, caught_up=True)
+            limit = min(limit, ends - served)
         self._catch_up()
         if after is not None and unique_sort:
             query = query.where(sort < int(after[0]))
@@ -159,10 +169,17 @@ class FeedService:
                 rows = [dict(row._mapping) for row in conn.execute(query)]
         more = len(rows) > limit
         rows = rows[:limit]
-        next_cursor = (
-            cursors.encode(rows[-1]["sort_key"], rows[-1]["id"]) if more and rows else None
+        served += len(rows)
+        caught_up = bool(ends) and (served >= ends or not more)
+        next_cursor = None
+        if more and rows and not caught_up:
+            last = rows[-1]
+            next_cursor = cursors.encode(last["sort_key"], last["id"], served if ends else None)
+        return FeedPage(
+            items=[self._card(row, locale) for row in rows],
+            next_cursor=next_cursor,
+            caught_up=caught_up,
         )
-        return FeedPage(items=[self._card(row, locale) for row in rows], next_cursor=next_cursor)
 
     def _newest_matches(
         self,

@@ -1,8 +1,8 @@
 """Pile-on damping.
 
 A surge is many distinct voices piling onto one note or one comment within a
-short window, well above that thread's own baseline: replies, reports, or likes
-on replies. A busy thread that has
+short window, well above that thread's own baseline: replies, reports, likes
+on replies, or hugs. A busy thread that has
 always been busy is not a surge; a quiet thread that suddenly draws a crowd is.
 When one is found the thread is damped: slow mode turns on, new replies are
 collapsed behind "show more", the note leaves Discover, the composer shows a
@@ -98,6 +98,14 @@ class SurgeDetector:
         count = self._limiter.count_distinct(f"reply-likes:{row.note_id}", account_id, self.window)
         if count is not None and count >= self._settings.surge_reply_likes:
             return self.damp(conn, row.note_id, "comment", row.parent_id)
+        return False
+
+    def after_hug(self, conn: Connection, note_id: str, account_id: str) -> bool:
+        """Hugs are kind, but a crowd arriving at once is still a crowd: distinct
+        huggers per window, counted like reply likes, damp the note."""
+        count = self._limiter.count_distinct(f"hugs:{note_id}", account_id, self.window)
+        if count is not None and count >= self._settings.surge_reply_likes:
+            return self.damp(conn, note_id, "note", note_id)
         return False
 
     def after_report(

@@ -172,12 +172,20 @@ class FindingView(BaseModel):
 
 class ScanResult(BaseModel):
     findings: list[FindingView]
+    care: bool = Field(
+        default=False,
+        description="The draft sounds like someone in crisis: show the crisis lines. "
+        "Nothing is reported or stored, and the post is not blocked.",
+    )
 
 
 @router.post("/privacy/scan", response_model=ScanResult)
-def privacy_scan(body: ScanRequest, locale: LocaleDep) -> ScanResult:
-    """Find personal data in a draft. Nothing is stored or logged."""
-    return ScanResult(findings=finding_views(body.text, locale))
+def privacy_scan(body: ScanRequest, momo: MomoDep, locale: LocaleDep) -> ScanResult:
+    """Find personal data in a draft, and whether to offer crisis lines. Nothing
+    is stored or logged."""
+    return ScanResult(
+        findings=finding_views(body.text, locale), care=momo.crisis.needs_care(body.text)
+    )
 
 
 def finding_views(text: str, locale: str) -> list[FindingView]:
@@ -281,6 +289,17 @@ def like(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
 @router.delete("/notes/{note_id}/like", response_model=Count)
 def unlike(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
     return Count(count=momo.reactions.set_note_reaction(viewer, "like", note_id, False), on=False)
+
+
+@router.post("/notes/{note_id}/hug", response_model=Count)
+def hug(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    """抱抱: solidarity, counted like likes, never ranked."""
+    return Count(count=momo.reactions.set_note_reaction(viewer, "hug", note_id, True), on=True)
+
+
+@router.delete("/notes/{note_id}/hug", response_model=Count)
+def unhug(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
+    return Count(count=momo.reactions.set_note_reaction(viewer, "hug", note_id, False), on=False)
 
 
 @router.post("/notes/{note_id}/collect", response_model=Count)

@@ -91,6 +91,7 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         "voice_label": lambda n: voice_label(n, momo.persona.name, locale),
         "other_locale": "en" if locale == "zh-CN" else "zh-CN",
         "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "crisis_lines": momo.crisis.lines,
     }
     response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
     response.headers["Cache-Control"] = "no-store" if viewer else "private, max-age=0"
@@ -160,7 +161,7 @@ def search(
     request: Request, momo: MomoDep, locale: LocaleDep, q: str = "", cursor: str | None = None
 ) -> Response:
     feed = momo.feeds.search(q, cursor, locale) if q.strip() else None
-    return page(request, "search.html", feed=feed, q=q)
+    return page(request, "search.html", feed=feed, q=q, care=momo.crisis.needs_care(q))
 
 
 @router.get("/notes/{note_id}", response_class=HTMLResponse)
@@ -179,6 +180,7 @@ def note(
         note=view,
         reply_to=request.query_params.get("reply_to"),
         release=release,
+        care=viewer is not None and request.query_params.get("care") == "1",
     )
 
 
@@ -202,6 +204,12 @@ def _image(momo: Momo, name: str, *, thumb: bool) -> Response:
     return Response(
         data, media_type=kind, headers={"Cache-Control": "public, max-age=31536000, immutable"}
     )
+
+
+@router.get("/wellbeing", response_class=HTMLResponse)
+def wellbeing(request: Request) -> Response:
+    """Settings that live in the browser: the page is the same for everyone."""
+    return page(request, "wellbeing.html")
 
 
 @router.get("/about", response_class=HTMLResponse)
@@ -333,7 +341,9 @@ def compose(
     # A plain route runs in a worker thread: decoding never blocks the event loop.
     raw = [upload.file.read() for upload in images if upload.filename]
     note_id = momo.notes.create(viewer, title, body, raw)
-    return back(f"/notes/{note_id}?posted=note")
+    # Without JavaScript the live check never ran: offer the lines after posting.
+    care = "&care=1" if momo.crisis.needs_care(f"{title}\n{body}") else ""
+    return back(f"/notes/{note_id}?posted=note{care}")
 
 
 @router.post("/compose/style", response_class=HTMLResponse)
@@ -418,7 +428,8 @@ def comment(
             warnings=warnings,
         )
     momo.comments.add(viewer, note_id, body, reply_to or None)
-    return back(f"/notes/{note_id}?posted=comment")
+    care = "&care=1" if momo.crisis.needs_care(body) else ""
+    return back(f"/notes/{note_id}?posted=comment{care}")
 
 
 @router.post("/notes/{note_id}/react")
@@ -431,7 +442,7 @@ def react(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(momo, viewer, csrf)
-    if kind not in ("like", "collect"):
+    if kind not in ("like", "hug", "collect"):
         raise NotFound("no such reaction")
     momo.reactions.set_note_reaction(viewer, kind, note_id, on == "1")
     return back(f"/notes/{note_id}")

@@ -37,15 +37,35 @@ document.querySelectorAll("form[data-pii-scan]").forEach((form) => {
       findings.map((f) => `<li><mark class="pii" data-kind="${f.kind}">${escapeHtml(f.text)}</mark> · ${escapeHtml(f.explanation)}</li>`).join("") +
       "</ul></section>";
   };
+  // The crisis lines, shown in place when the draft sounds like someone in crisis.
+  // The card is the page's own <template>: showing it sends nothing anywhere.
+  const careBox = form.querySelector(".care-live");
+  let careClosed = false;
+  const showCare = (care) => {
+    const template = document.getElementById("care-card");
+    if (!careBox || !template) return;
+    if (!care || careClosed) { careBox.hidden = true; careBox.replaceChildren(); return; }
+    if (!careBox.hidden) return;
+    const card = template.content.cloneNode(true);
+    const close = document.createElement("button");
+    close.type = "button"; close.className = "btn"; close.textContent = document.getElementById("pace-words")?.dataset.close || "×";
+    close.addEventListener("click", () => { careClosed = true; showCare(false); });
+    card.querySelector("section")?.appendChild(close);
+    careBox.replaceChildren(card);
+    careBox.hidden = false;
+  };
   const check = async () => {
     const text = Array.from(fields).map((f) => f.value).join("\n");
-    if (!text.trim()) { findings = []; render(); return; }
+    if (!text.trim()) { findings = []; render(); showCare(false); return; }
     scanned = text;
     try {
       const response = await fetch("/api/privacy/scan", {
         method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }),
       });
-      if (response.ok) { findings = (await response.json()).findings; render(); }
+      if (response.ok) {
+        const result = await response.json();
+        findings = result.findings; render(); showCare(result.care);
+      }
     } catch (_) { /* the server-side check still runs on submit */ }
   };
   fields.forEach((f) => f.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 350); }));
