@@ -96,3 +96,58 @@ def test_order_inside_a_bucket_does_not_reveal_insertion_order(momo: Momo) -> No
     shown = [card.id for card in momo.feeds.feed("latest", None, "en", limit=50).items]
     assert set(shown) == set(inserted)
     assert shown not in (inserted, inserted[::-1])
+
+
+def _walk(feeds, kind: str) -> tuple[list[str], list[bool]]:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    ends: list[bool] = []
+    cursor = None
+    while True:
+        page = feeds.feed(kind, cursor, "en", limit=4)
+        seen += [card.id for card in page.items]
+        ends.append(page.caught_up)
+        if page.next_cursor is None:
+            return seen, ends
+        cursor = page.next_cursor
+
+
+def test_discover_ends_after_the_days_set_and_latest_does_not(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    from momo.feed.feeds import FeedService
+
+    (author,) = viewers(momo, 1)
+    for i in range(15):
+        clock.advance(200)
+        momo.notes.create(author, f"note {i}", "")
+    publish(momo)
+    feeds = FeedService(momo.db, momo.time, momo.publication.catch_up, discover_limit=10)
+    discover, ends = _walk(feeds, "discover")
+    assert len(discover) == 10 and len(set(discover)) == 10
+    assert ends == [False, False, True]  # 4 + 4 + the last 2: then "all caught up"
+    latest, ends = _walk(feeds, "latest")
+    assert len(latest) == 15 and not any(ends)
+    # The same ranking, the same end, for everyone: the set is the top of Discover.
+    unlimited = FeedService(momo.db, momo.time, momo.publication.catch_up)
+    assert discover == _walk(unlimited, "discover")[0][:10]
+
+
+def test_a_forged_cursor_cannot_scroll_past_the_end(momo: Momo) -> None:
+    from momo.feed import cursor as cursors
+    from momo.feed.feeds import FeedService
+
+    (author,) = viewers(momo, 1)
+    momo.notes.create(author, "only", "")
+    publish(momo)
+    feeds = FeedService(momo.db, momo.time, momo.publication.catch_up, discover_limit=10)
+    past = feeds.feed("discover", cursors.encode(99.0, "zzzz", 10), "en")
+    assert past.items == [] and past.caught_up and past.next_cursor is None
+    for served in (-1, 10**9, "3"):
+        with pytest.raises(InvalidInput, match="cursor"):
+            feeds.feed("discover", cursors.encode(1.0, "x", served), "en")  # type: ignore[arg-type]
+
+
+def test_a_short_discover_says_caught_up_at_its_natural_end(momo: Momo) -> None:
+    (author,) = viewers(momo, 1)
+    momo.notes.create(author, "one", "")
+    publish(momo)
+    page = momo.feeds.feed("discover", None, "en")
+    assert len(page.items) == 1 and page.caught_up and page.next_cursor is None
