@@ -12,7 +12,16 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "momo"
-DOMAINS = ("identity", "privacy", "content", "feed", "moderation", "audit", "storage")
+DOMAINS = (
+    "identity",
+    "privacy",
+    "content",
+    "feed",
+    "moderation",
+    "audit",
+    "storage",
+    "wellbeing",
+)
 OWNED_TABLES = {"momo.identity.tables": "identity", "momo.moderation.tables": "moderation"}
 
 
