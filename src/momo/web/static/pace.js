@@ -15,6 +15,15 @@
   const GAP_MS = 60000;             // a longer pause (sleep, closed lid) is not use
   const NEW_SITTING_MS = 10 * 60000; // ten minutes away count as a break taken
 
+  // Storage can be switched off (or throw on access): then nothing is remembered.
+  const storage = (name) => {
+    try { const store = window[name]; store.getItem("momo"); return store; } catch (_) {
+      const memory = new Map();
+      return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, v), removeItem: (k) => memory.delete(k) };
+    }
+  };
+  const localStorage = storage("localStorage");
+  const sessionStorage = storage("sessionStorage");
   const read = (store, key, fallback) => {
     try { const value = JSON.parse(store.getItem(key)); return value ?? fallback; } catch (_) { return fallback; }
   };
@@ -58,6 +67,7 @@
       row.appendChild(b);
     });
     panel.append(h, p, row); box.appendChild(panel);
+    box.addEventListener("keydown", (event) => { if (event.key === "Escape") box.remove(); });
     document.body.appendChild(box);
     row.querySelector("button")?.focus();
     return box;
