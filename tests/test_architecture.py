@@ -21,6 +21,7 @@ DOMAINS = (
     "audit",
     "storage",
     "wellbeing",
+    "context",
 )
 OWNED_TABLES = {"momo.identity.tables": "identity", "momo.moderation.tables": "moderation"}
 

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Notes Discover shows before 'all caught up for today' (0: no end).",
     )
+    context_epoch_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days a context-note rater keeps one pseudonym; two epochs are fitted.",
+    )
     crisis_region: CrisisRegion = Field(
         default=CrisisRegion.international,
         description="Whose crisis lines the care card lists: cn, hk, tw or intl.",

@@ -23,6 +23,7 @@ from momo.content.policy import PostingPolicy
 from momo.content.publication import Publication
 from momo.content.reactions import ReactionService
 from momo.content.search_index import SearchIndex
+from momo.context.service import ContextNoteService
 from momo.feed.cache import ResponseCache
 from momo.feed.feeds import FeedService
 from momo.identity import persona
@@ -148,6 +149,16 @@ class Momo:
             self.db, self.time, self.publication.catch_up, settings.discover_daily_notes
         )
 
+        self.context_notes = ContextNoteService(
+            self.db,
+            self.keys,
+            self.sealer,
+            self.policy,
+            self.time,
+            epoch_days=settings.context_epoch_days,
+            burst_window_seconds=settings.surge_window_seconds,
+            changed=self.feed_cache.invalidate,
+        )
         self.reports = ReportService(
             self.db, self.keys, self.policy, self.surge, self.time, self.feed_cache.invalidate
         )

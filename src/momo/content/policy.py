@@ -18,6 +18,8 @@ LIMITS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "comment": ((120, 3600), (30, 3600)),
     "reaction": ((600, 3600), (200, 3600)),
     "report": ((60, 3600), (10, 3600)),
+    "context": ((10, 3600), (2, 3600)),
+    "rating": ((300, 3600), (100, 3600)),
 }
 
 

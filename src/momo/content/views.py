@@ -27,6 +27,7 @@ class NoteCard(BaseModel):
     comment_count: int
     time: str
     time_ago: str
+    has_context: bool = False  # a helpful context note shows under the post
 
 
 class CommentView(BaseModel):

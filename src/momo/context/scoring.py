@@ -145,9 +145,7 @@ def fit_rater(
 ) -> tuple[float, float]:
     """One rater's (i_u, f_u) from their own ratings: what their vault can hold."""
     groups = np.zeros(len(values), dtype=np.int64)
-    intercept, factor = _solve_side(
-        groups, 1, note_intercepts, note_factors, values - mu, weights
-    )
+    intercept, factor = _solve_side(groups, 1, note_intercepts, note_factors, values - mu, weights)
     return float(intercept[0]), float(factor[0])
 
 

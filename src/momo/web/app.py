@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from momo import __version__
 from momo.core import Momo
-from momo.web import api, errors, moderation_api, moderation_pages, pages
+from momo.web import api, context_routes, errors, moderation_api, moderation_pages, pages
 from momo.web.browser_guard import BrowserGuard
 from momo.web.client_shield import ClientShield
 
@@ -67,6 +67,8 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
     app.state.momo = momo
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(context_routes.api)
+    app.include_router(context_routes.pages)
     app.include_router(moderation_api.router)
     app.include_router(pages.router)
     app.include_router(moderation_pages.router)

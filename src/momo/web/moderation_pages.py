@@ -36,6 +36,7 @@ def queue(request: Request, momo: MomoDep, viewer: SignedInDep, locale: LocaleDe
         "mod.html",
         items=momo.moderation.queue(viewer, locale),
         appeals=momo.appeals.pending(viewer, locale),
+        bursts=momo.context_notes.bursts(),
     )
 
 

@@ -181,6 +181,8 @@ def note(
         reply_to=request.query_params.get("reply_to"),
         release=release,
         care=viewer is not None and request.query_params.get("care") == "1",
+        contexts=momo.context_notes.for_note(note_id, locale, viewer),
+        probation=viewer is not None and momo.policy.in_probation(viewer),
     )
 
 

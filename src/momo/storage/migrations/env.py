@@ -3,6 +3,7 @@
 from alembic import context
 
 import momo.content.tables
+import momo.context.tables
 import momo.identity.tables
 import momo.moderation.tables  # noqa: F401  (registers tables on the shared metadata)
 from momo.storage.metadata import metadata
