@@ -157,7 +157,8 @@ def export(
     data_dir: DataDir = None,
 ) -> None:
     """Export data as JSON Lines."""
-    from momo.content.export import write_public, write_research
+    from momo.content.export import mask, write_public, write_research
+    from momo.context.export import DATA_DICTIONARY, write_context_notes
 
     if public == research:
         console.print("[red]choose one kind of export: --public or --research[/red]")
@@ -165,10 +166,16 @@ def export(
     momo = _open(data_dir)
     if public:
         count = write_public(momo.db, momo.notes, momo.time, out_dir)
-        console.print(f"wrote {count} notes to {out_dir / 'notes.jsonl'}")
+        contexts = write_context_notes(momo.context_notes, out_dir)
+        console.print(f"wrote {count} notes and {contexts} context notes to {out_dir}")
         return
     notes, comments = write_research(momo.db, momo.notes, momo.time, out_dir)
-    console.print(f"wrote {notes} notes and {comments} comments, masked, to {out_dir}")
+    contexts = write_context_notes(momo.context_notes, out_dir, mask)
+    with (out_dir / "DATA_DICTIONARY.md").open("a", encoding="utf-8") as dictionary:
+        dictionary.write(DATA_DICTIONARY)
+    console.print(
+        f"wrote {notes} notes, {comments} comments and {contexts} context notes, masked, to {out_dir}"
+    )
 
 
 @privacy_app.command("scan")

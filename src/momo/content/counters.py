@@ -52,6 +52,11 @@ def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
     return None if row is None else LockedNote(**row._mapping)
 
 
+def mark_context(conn: Connection, note_id: str, shown: bool) -> None:
+    """Whether a helpful context note shows under the post (cards mark it)."""
+    conn.execute(update(notes).where(notes.c.id == note_id).values(has_context=shown))
+
+
 def set_counts(
     conn: Connection,
     note: LockedNote,

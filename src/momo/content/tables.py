@@ -40,6 +40,8 @@ notes = Table(
     Column("like_count", Integer, nullable=False, server_default="0"),
     Column("comment_count", Integer, nullable=False, server_default="0"),
     Column("collect_count", Integer, nullable=False, server_default="0"),
+    # A context note rated helpful shows under the post (set by momo.context).
+    Column("has_context", Boolean, nullable=False, server_default="0"),
     # Hugs are solidarity, not engagement: they never enter the hot rank.
     Column("hug_count", Integer, nullable=False, server_default="0"),
     # Time-invariant hot rank (log engagement + age term), so Discover pages

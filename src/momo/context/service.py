@@ -23,6 +23,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from momo.content import text
+from momo.content.counters import mark_context
 from momo.content.policy import PostingPolicy
 from momo.content.tables import notes
 from momo.context import scoring
@@ -306,6 +307,7 @@ class ContextNoteService:
             ).all()
         )
         changed = 0
+        touched: set[str] = set()
         for context_id, intercept, factor, count in zip(
             ids, result.note_intercepts, result.note_factors, counts, strict=True
         ):
@@ -325,6 +327,7 @@ class ContextNoteService:
                 note_id = conn.scalar(
                     select(context_notes.c.note_id).where(context_notes.c.id == str(context_id))
                 )
+                touched.add(str(note_id))
                 conn.execute(
                     insert(context_log).values(
                         id=text.new_public_id(),
@@ -334,6 +337,14 @@ class ContextNoteService:
                         created_bucket=self._time.now_bucket(),
                     )
                 )
+        for note_id in sorted(touched):
+            helpful = conn.scalar(
+                select(context_notes.c.id).where(
+                    context_notes.c.note_id == note_id,
+                    context_notes.c.status == scoring.Status.helpful.value,
+                )
+            )
+            mark_context(conn, note_id, helpful is not None)
         return changed
 
     # -- reading ---------------------------------------------------------
@@ -367,6 +378,20 @@ class ContextNoteService:
                 if view.can_rate and view.my_rating is None:
                     views.append(view)
             return views[:limit]
+
+    def all_public(self) -> list[ContextNoteView]:
+        """Every context note on a public post, for the exports (no viewer)."""
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(context_notes)
+                .join(notes, notes.c.id == context_notes.c.note_id)
+                .where(
+                    notes.c.status == "visible",
+                    notes.c.created_bucket < self._time.public_before(),
+                )
+                .order_by(context_notes.c.created_bucket, context_notes.c.id)
+            ).all()
+            return [self._view(conn, row, "en", None, None) for row in rows]
 
     def bursts(self) -> list[ContextNoteView]:
         """Damped context notes, for the moderator queue."""

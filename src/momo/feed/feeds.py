@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, select, tuple_
+from sqlalchemy import Connection, Select, func, select, tuple_
 
 from momo.content import search_index, text
 from momo.content.tables import note_images, note_topics, notes, topics
 from momo.content.views import FeedPage, NoteCard, image_view
-from momo.context.tables import context_notes
 from momo.errors import InvalidInput, NotFound
 from momo.feed import cursor as cursors
 from momo.privacy.coarse_time import CoarseTime
@@ -133,10 +132,7 @@ class FeedService:
             cover.with_only_columns(note_images.c.file_name).scalar_subquery().label("cover"),
             cover.with_only_columns(note_images.c.width).scalar_subquery().label("cover_w"),
             cover.with_only_columns(note_images.c.height).scalar_subquery().label("cover_h"),
-            exists()
-            .where(context_notes.c.note_id == notes.c.id, context_notes.c.status == "helpful")
-            .correlate(notes)
-            .label("has_context"),
+            notes.c.has_context,
         ).where(notes.c.status == "visible", bucket < self._time.public_before())
 
     def _page(

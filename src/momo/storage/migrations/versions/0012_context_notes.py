@@ -18,6 +18,8 @@ NO_ROWID = {"sqlite_with_rowid": False}
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("notes") as batch:
+        batch.add_column(sa.Column("has_context", sa.Boolean(), server_default="0", nullable=False))
     op.create_table(
         "context_notes",
         sa.Column("id", sa.String(16), primary_key=True),
@@ -71,3 +73,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("context_log", "context_raters", "context_ratings", "context_notes"):
         op.drop_table(table)
+    with op.batch_alter_table("notes") as batch:
+        batch.drop_column("has_context")
