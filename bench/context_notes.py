@@ -103,7 +103,9 @@ def majority(c: Community, n_notes: int) -> list[Status]:
     ]
 
 
-def batch(c: Community, n_raters: int, n_notes: int, raters: np.ndarray | None = None) -> list[Status]:
+def batch(
+    c: Community, n_raters: int, n_notes: int, raters: np.ndarray | None = None
+) -> list[Status]:
     who = c.raters if raters is None else raters
     n = n_raters if raters is None else int(raters.max()) + 1
     ratings = Ratings(who, c.notes, c.values, np.ones(len(c.values)), n, n_notes)
