@@ -161,3 +161,22 @@ def test_exports_carry_context_notes_without_raters(momo: Momo, tmp_path) -> Non
         "status",
         "rating_count",
     }
+
+
+def test_the_moderator_queue_lists_a_burst_and_clears_it(app, momo: Momo) -> None:  # type: ignore[no-untyped-def]
+    community = Community(momo)
+    community.polarise()
+    target = community.context(0)
+    for rater in community.side_a[:8]:
+        momo.context_notes.rate(rater, target, "helpful", [])
+    moderator = new_client(app)
+    key = sign_up(moderator)
+    momo.accounts.set_role(key, "moderator")
+    queue = moderator.get("/mod", headers={**HTML, "accept-language": "en"})
+    assert "Context notes under a rating burst" in queue.text
+    assert queue.text.count('data-testid="context-burst"') == 1
+    cleared = moderator.post(
+        f"/mod/context/{target}/clear", data={"csrf": _csrf(queue.text)}, headers=HTML
+    )
+    assert cleared.status_code == 200  # back on the queue page
+    assert momo.context_notes.bursts() == []
