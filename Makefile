@@ -25,7 +25,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
+# axe-core for the accessibility tests; skipped (and those tests skip) without npm.
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
+
+test: $(STAMP) node_modules/.installed lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
