@@ -1,6 +1,6 @@
 """WCAG 2.2 AA: axe-core (from npm) on every page, in both languages, at desktop and
-phone sizes, signed out, signed in and as a moderator: no serious or critical
-violation may remain."""
+phone sizes and in dark mode, signed out, signed in and as a moderator: no serious
+or critical violation may remain."""
 
 from __future__ import annotations
 
@@ -94,23 +94,26 @@ def test_every_page_passes_axe(
         ]
         signed_in = ["/compose", "/me", "/notices", "/context-notes", "/mod", f"/notes/{note}"]
         failures: list[str] = []
-        for locale in ("zh-CN", "en-US"):
-            for size, (width, height) in SIZES.items():
-                context = browser.new_context(
-                    locale=locale, viewport={"width": width, "height": height}, bypass_csp=True
-                )
-                page = context.new_page()
-                for path in public:
-                    page.goto(base + path)
-                    failures += [
-                        f"{locale} {size} {path}: {v}" for v in _violations(page, axe_source)
-                    ]
-                context.add_cookies([{"name": "momo_session", "value": session, "url": base}])
-                for path in signed_in:
-                    page.goto(base + path)
-                    failures += [
-                        f"{locale} {size} {path} (signed in): {v}"
-                        for v in _violations(page, axe_source)
-                    ]
-                context.close()
+        passes = [(locale, size, "light") for locale in ("zh-CN", "en-US") for size in SIZES]
+        passes += [(locale, "desktop", "dark") for locale in ("zh-CN", "en-US")]
+        for locale, size, scheme in passes:
+            width, height = SIZES[size]
+            context = browser.new_context(
+                locale=locale,
+                viewport={"width": width, "height": height},
+                color_scheme=scheme,
+                bypass_csp=True,
+            )
+            page = context.new_page()
+            for path in public:
+                page.goto(base + path)
+                failures += [f"{locale} {size} {path}: {v}" for v in _violations(page, axe_source)]
+            context.add_cookies([{"name": "momo_session", "value": session, "url": base}])
+            for path in signed_in:
+                page.goto(base + path)
+                failures += [
+                    f"{locale} {size} {scheme} {path} (signed in): {v}"
+                    for v in _violations(page, axe_source)
+                ]
+            context.close()
     assert not failures, "\n".join(failures)

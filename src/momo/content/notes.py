@@ -218,7 +218,8 @@ class NoteService:
                     notes.c.hug_count,
                 ).where(notes.c.id == note_id)
             ).first()
-            own = viewer is not None and note_id in self._accounts.read_vault(viewer).notes
+            vault = self._accounts.read_vault(viewer) if viewer is not None else None
+            own = vault is not None and note_id in vault.notes
             if (
                 note is None
                 or note.status != "visible"
@@ -259,6 +260,9 @@ class NoteService:
                 )
             ).all()
             state = self._viewer_state(conn, viewer, note_id, own, locale) if viewer else None
+            if state is not None and vault is not None:
+                here = {row.id for row in rows if row.status == "visible"}
+                state.my_comments = [c for c in vault.comments if c in here]
             recent = self._recent_voices(conn, note_id) if note.damped else 0
         time, ago = self._time.describe(note.created_bucket, locale)
         return NoteView(

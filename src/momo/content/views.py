@@ -49,6 +49,8 @@ class CommentView(BaseModel):
 
 class ViewerState(BaseModel):
     liked: bool
+    # The viewer's own comments in this thread (from their vault), so they can delete them.
+    my_comments: list[str] = []
     hugged: bool = False
     collected: bool
     is_author: bool

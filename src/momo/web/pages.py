@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
@@ -208,6 +208,21 @@ def _image(momo: Momo, name: str, *, thumb: bool) -> Response:
     )
 
 
+@router.get("/manifest.webmanifest")
+def manifest(momo: MomoDep) -> Response:
+    """Installable on a phone: the one persona is the app's name and icon."""
+    body = {
+        "name": momo.persona.name,
+        "short_name": momo.persona.name,
+        "start_url": "/",
+        "display": "standalone",
+        "background_color": "#fafafa",
+        "theme_color": "#d91a36",
+        "icons": [{"src": momo.persona.avatar, "sizes": "any", "purpose": "any"}],
+    }
+    return JSONResponse(body, media_type="application/manifest+json")
+
+
 @router.get("/wellbeing", response_class=HTMLResponse)
 def wellbeing(request: Request) -> Response:
     """Settings that live in the browser: the page is the same for everyone."""
@@ -268,11 +283,14 @@ def signin_form(request: Request) -> Response:
 
 @router.post("/signin")
 def signin(
-    request: Request, momo: MomoDep, account_key: Annotated[str, Form(max_length=200)]
+    request: Request,
+    momo: MomoDep,
+    account_key: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     momo.limiter.enforce("signin", client_subject(request), 30, 300)
     token = momo.accounts.sign_in(account_key)
-    response = back("/")
+    response = back(next)  # back() only ever goes to a path on this site
     set_session_cookie(request, response, momo, token)
     return response
 

@@ -173,3 +173,61 @@ document.querySelectorAll("[data-style-check]").forEach((button) => {
     } catch (_) { form.requestSubmit(button); }
   });
 });
+
+// Drafts survive a reload: kept in this browser only, cleared when published.
+document.querySelectorAll('form.composer[action="/compose"]').forEach((form) => {
+  const KEY = "momo.draft";
+  const fields = Array.from(form.querySelectorAll("input[name=title], textarea[name=body]"));
+  let saved = {};
+  try { saved = JSON.parse(localStorage.getItem(KEY) || "{}"); } catch (_) { saved = {}; }
+  if (fields.every((f) => !f.value)) fields.forEach((f) => { if (saved[f.name]) f.value = saved[f.name]; });
+  const save = () => {
+    const draft = Object.fromEntries(fields.map((f) => [f.name, f.value]));
+    try { localStorage.setItem(KEY, JSON.stringify(draft)); } catch (_) { /* storage off */ }
+  };
+  fields.forEach((f) => f.addEventListener("input", save));
+  form.addEventListener("submit", (event) => {
+    if (event.submitter && event.submitter.hasAttribute("data-style-check")) return;
+    try { localStorage.removeItem(KEY); } catch (_) { /* storage off */ }
+  });
+});
+
+// "Load more" appends the next page in place instead of jumping to the top;
+// without JavaScript it is a plain link to the next page.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest(".more a");
+  if (!link) return;
+  event.preventDefault();
+  const more = link.closest(".more");
+  try {
+    const response = await fetch(link.href, { headers: { accept: "text/html" } });
+    if (!response.ok) { window.location.href = link.href; return; }
+    const next = new DOMParser().parseFromString(await response.text(), "text/html");
+    const grid = document.querySelector("main .grid");
+    const cards = Array.from(next.querySelectorAll("main .grid > .card"));
+    cards.forEach((card) => grid.appendChild(document.importNode(card, true)));
+    const end = next.querySelector("main .caught-up");
+    const following = next.querySelector("main .more");
+    if (following) more.replaceWith(document.importNode(following, true));
+    else more.remove();
+    if (end) grid.after(document.importNode(end, true));
+    const first = grid.querySelector(`.card[data-note="${cards[0]?.dataset.note}"]`);
+    if (first) first.focus();
+    document.dispatchEvent(new CustomEvent("momo:cards"));
+  } catch (_) { window.location.href = link.href; }
+});
+
+// Share: the system sheet where there is one, else copy the link.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest("[data-share]");
+  if (!link) return;
+  const url = new URL(link.getAttribute("href"), window.location.href).href;
+  if (navigator.share) {
+    event.preventDefault();
+    try { await navigator.share({ title: link.dataset.share, url }); } catch (_) { /* dismissed */ }
+  } else if (navigator.clipboard) {
+    event.preventDefault();
+    await navigator.clipboard.writeText(url);
+    link.textContent = `✓ ${document.getElementById("pace-words")?.dataset.copied || "Link copied"}`;
+  }
+});

@@ -185,6 +185,7 @@
     words = source ? { ...source.dataset } : {};
     quietPage();
     latestStop();
+    document.addEventListener("momo:cards", latestStop);
     settingsForm();
     tick();
     setInterval(tick, TICK_MS);
