@@ -25,7 +25,8 @@ def _sign_up(page, base: str) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Create my account key").click()
     key = page.get_by_test_id("account-key").inner_text().strip()
     assert key.startswith("mo-")
-    page.get_by_role("link", name="I have saved it, continue").click()
+    page.get_by_role("button", name="I have saved it, continue").click()
+    page.wait_for_url(base + "/")
     return key
 
 

@@ -110,3 +110,20 @@ def test_sign_up_without_javascript_says_why_it_cannot_finish(client) -> None:  
     )
     assert response.status_code == 422
     assert "JavaScript" in response.text and "invite" in response.text
+
+
+def test_an_invite_also_opens_an_open_server_without_the_puzzle(app, momo: Momo) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from momo.identity.tables import accounts
+
+    inviter = new_client(app)
+    account_id = momo.accounts.find_by_key(sign_up(inviter))
+    with momo.db.write() as conn:
+        conn.execute(update(accounts).where(accounts.c.id == account_id).values(probation_until=0))
+    code = inviter.post("/api/invites").json()["code"]
+    assert momo.settings.registration == RegistrationPolicy.open
+    newcomer = new_client(app)
+    assert newcomer.post("/api/accounts", json={"invite_code": "inv-nope"}).status_code == 403
+    assert newcomer.post("/api/accounts", json={"invite_code": code}).status_code == 201
+    assert new_client(app).post("/api/accounts", json={"invite_code": code}).status_code == 403

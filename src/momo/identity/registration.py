@@ -59,7 +59,9 @@ class Registration:
                 f"too many new accounts from here; try again in {decision.retry_after} seconds",
                 decision.retry_after,
             )
-        if policy is RegistrationPolicy.invite:
+        # An invite from a settled member also opens the way on an open server,
+        # without the puzzle (for browsers without JavaScript).
+        if policy is RegistrationPolicy.invite or invite_code:
             code = invite_code or ""
             return self._accounts.create(
                 before_insert=lambda conn: self._invites.redeem(conn, code)
