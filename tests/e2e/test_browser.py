@@ -56,7 +56,9 @@ def test_post_comment_reply_and_voices(browser, tmp_path: Path, database_templat
         commenter.goto(note_url)
         commenter.locator("form.comment-form textarea").first.fill("Which bridge is this?")
         commenter.locator("form.comment-form button").first.click()
-        assert "appears at" in commenter.get_by_test_id("release-notice").inner_text()
+        # The reply is posted in place: its notice shows in the comments.
+        notice = commenter.locator("#comments [data-testid=release-notice]")
+        assert "appears at" in notice.inner_text()
         bucket_ends()
         commenter.goto(note_url)
         commenter.wait_for_selector("text=Which bridge is this?")

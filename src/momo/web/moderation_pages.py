@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,7 +27,10 @@ def report(
 ) -> Response:
     check_csrf(momo, viewer, csrf)
     momo.reports.report(viewer, target_type, target_id, reason, detail)
-    return back(f"/notes/{note_id}?reported=1" if note_id else "/")
+    if not note_id:
+        return back("/")
+    spot = "#actions" if target_type == "note" else f"#c-{quote(target_id)}"
+    return back(f"/notes/{note_id}?reported={quote(target_id)}{spot}")
 
 
 @router.get("/mod", response_class=HTMLResponse)

@@ -449,7 +449,7 @@ def comment(
         )
     momo.comments.add(viewer, note_id, body, reply_to or None)
     care = "&care=1" if momo.crisis.needs_care(body) else ""
-    return back(f"/notes/{note_id}?posted=comment{care}")
+    return back(f"/notes/{note_id}?posted=comment{care}#comments")
 
 
 @router.post("/notes/{note_id}/react")
@@ -465,7 +465,7 @@ def react(
     if kind not in ("like", "hug", "collect"):
         raise NotFound("no such reaction")
     momo.reactions.set_note_reaction(viewer, kind, note_id, on == "1")
-    return back(f"/notes/{note_id}")
+    return back(f"/notes/{note_id}#actions")
 
 
 @router.post("/comments/{comment_id}/delete")
@@ -478,4 +478,4 @@ def delete_comment(
 ) -> Response:
     check_csrf(momo, viewer, csrf)
     momo.comments.delete(viewer, comment_id)
-    return back(f"/notes/{note_id}" if note_id else "/")
+    return back(f"/notes/{note_id}#comments" if note_id else "/")

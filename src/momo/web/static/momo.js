@@ -11,7 +11,7 @@ document.querySelectorAll("[data-copy][hidden]").forEach((b) => { if (navigator.
 function escapeHtml(s) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
-document.querySelectorAll("form[data-pii-scan]").forEach((form) => {
+const setupScan = (form) => {
   const box = form.querySelector(".pii-live");
   const fields = form.querySelectorAll("input[name=title], textarea[name=body]");
   let timer = null;
@@ -80,6 +80,10 @@ document.querySelectorAll("form[data-pii-scan]").forEach((form) => {
       event.preventDefault();
     }
   });
+};
+document.querySelectorAll("form[data-pii-scan]").forEach(setupScan);
+document.addEventListener("momo:region", (event) => {
+  event.detail.querySelectorAll("form[data-pii-scan]").forEach(setupScan);
 });
 
 // Sign-up proof-of-work, solved in a Web Worker (static/pow-worker.js) while the
@@ -189,4 +193,37 @@ document.addEventListener("click", async (event) => {
     await navigator.clipboard.writeText(url);
     link.textContent = `✓ ${document.getElementById("pace-words")?.dataset.copied || "Link copied"}`;
   }
+});
+
+// Likes, hugs, bookmarks, reports, replies and deletions without a reload: the form
+// is posted as usual and the page region it changes (data-enhance) is swapped for
+// the one in the server's answer, with focus back on the same control. Without
+// JavaScript the same forms post and return to the region's anchor.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.enhance || event.defaultPrevented) return;
+  if (event.submitter && event.submitter.hasAttribute("formaction")) return;  // e.g. the style check
+  const region = document.getElementById(form.dataset.enhance);
+  if (!region) return;
+  event.preventDefault();
+  const focusKey = (event.submitter || form.querySelector("button"))?.dataset.focus;
+  const body = new URLSearchParams(new FormData(form, event.submitter));
+  let response;
+  try {
+    response = await fetch(form.action, { method: "POST", body, headers: { accept: "text/html" } });
+  } catch (_) { form.submit(); return; }
+  // Not redirected: nothing was stored (an error, or a privacy question): let the
+  // browser show that page by posting normally.
+  if (!response.redirected) { form.submit(); return; }
+  const next = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = next.getElementById(form.dataset.enhance);
+  if (!fresh) { window.location.assign(response.url); return; }
+  const replacement = document.importNode(fresh, true);
+  region.replaceWith(replacement);
+  const shown = (el) => (el && el.getClientRects().length > 0 ? el : null);
+  const target = shown(focusKey && replacement.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)) ||
+    shown(replacement.querySelector("[role=status]")) || replacement;
+  if (target === replacement) replacement.setAttribute("tabindex", "-1");
+  target.focus();
+  document.dispatchEvent(new CustomEvent("momo:region", { detail: replacement }));
 });
