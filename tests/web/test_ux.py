@@ -114,3 +114,31 @@ def test_the_moderator_picks_the_action_and_the_rule_themselves(app, momo: Momo)
         assert select, name
         assert select.group(1).count("selected") == 1
         assert '<option value="" selected disabled>' in select.group(1)
+
+
+def test_photos_carry_their_descriptions_and_descriptions_are_privacy_checked(
+    app, momo: Momo
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import jpeg_bytes
+
+    author = new_client(app)
+    _sign_up(author)
+    made = author.post(
+        "/api/notes/with-images",
+        data={"title": "Lunch", "body": "", "alts": ["A bowl of noodles", "Chopsticks"]},
+        files=[("images", (f"{i}.jpg", jpeg_bytes(), "image/jpeg")) for i in range(2)],
+    )
+    assert made.status_code == 201, made.text
+    publish(momo)
+    note = author.get(f"/api/notes/{made.json()['id']}").json()
+    assert [image["alt"] for image in note["images"]] == ["A bowl of noodles", "Chopsticks"]
+    page = author.get(f"/notes/{note['id']}", headers=HTML).text
+    assert 'alt="A bowl of noodles"' in page
+    compose = author.get("/compose", headers=HTML)
+    warned = author.post(
+        "/compose",
+        data={"title": "Dinner", "alts": "My number is 13812345678", "csrf": _csrf(compose.text)},
+        headers={**HTML, "accept-language": "en"},
+    )
+    assert warned.status_code == 200 and 'data-testid="pii-warning"' in warned.text
+    assert "13812345678" in warned.text  # the draft comes back, nothing was published

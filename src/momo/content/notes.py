@@ -27,6 +27,7 @@ from momo.storage.database import Database
 from momo.storage.upsert import upsert_ignore
 
 NOTE_KIND = "note"
+MAX_ALT = 300  # characters of description per image
 
 
 def validate_note(title: str, body: str) -> tuple[str, str]:
@@ -73,13 +74,22 @@ class NoteService:
         self._search = SearchIndex()
 
     # -- writing ----------------------------------------------------------
-    def create(self, viewer: Viewer, title: str, body: str, images: Sequence[bytes] = ()) -> str:
+    def create(
+        self,
+        viewer: Viewer,
+        title: str,
+        body: str,
+        images: Sequence[bytes] = (),
+        alts: Sequence[str] = (),
+    ) -> str:
         """Publish a note. The cheap checks come first (sanctions and limits, text, the
-        number of images), so a refused request never pays for decoding images."""
+        number of images), so a refused request never pays for decoding images.
+        ``alts`` describe the images in order, for people who cannot see them."""
         self._policy.check(viewer, "note")
         title, body = validate_note(title, body)
         if len(images) > self._max_images:
             raise InvalidInput(f"a note takes at most {self._max_images} images", field="images")
+        descriptions = [text.clean(alt)[:MAX_ALT] for alt in alts][: len(images)]
         cleaned = [self._scrub(raw) for raw in images]
         self._accounts.prepare_record(viewer)
         note_id = text.new_public_id()
@@ -103,6 +113,7 @@ class NoteService:
                         file_name=self._media.save(conn, image),
                         width=image.width,
                         height=image.height,
+                        alt=descriptions[position] if position < len(descriptions) else "",
                     )
                 )
             self._index(conn, note_id, body, created, counted=False)
@@ -227,7 +238,12 @@ class NoteService:
             ):
                 raise NotFound("no such note")
             images = conn.execute(
-                select(note_images.c.file_name, note_images.c.width, note_images.c.height)
+                select(
+                    note_images.c.file_name,
+                    note_images.c.width,
+                    note_images.c.height,
+                    note_images.c.alt,
+                )
                 .where(note_images.c.note_id == note_id)
                 .order_by(note_images.c.position)
             ).all()
@@ -270,7 +286,7 @@ class NoteService:
             title=note.title,
             body=note.body,
             topics=sorted(topic_names),
-            images=[image_view(i.file_name, i.width, i.height) for i in images],
+            images=[image_view(i.file_name, i.width, i.height, i.alt) for i in images],
             persona=self._persona,
             time=time,
             time_ago=ago,

@@ -70,6 +70,7 @@ note_images = Table(
     Column("file_name", String(64), nullable=False, unique=True),
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
+    Column("alt", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("note_id", "position"),
     **NO_ROWID,
 )

@@ -12,10 +12,13 @@ class ImageView(BaseModel):
     thumb_url: str
     width: int
     height: int
+    alt: str = ""  # the author's description of the image, for screen readers
 
 
-def image_view(name: str, width: int, height: int) -> ImageView:
-    return ImageView(url=f"/media/{name}", thumb_url=f"/media/t/{name}", width=width, height=height)
+def image_view(name: str, width: int, height: int, alt: str = "") -> ImageView:
+    return ImageView(
+        url=f"/media/{name}", thumb_url=f"/media/t/{name}", width=width, height=height, alt=alt
+    )
 
 
 class NoteCard(BaseModel):

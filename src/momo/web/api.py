@@ -222,11 +222,12 @@ def create_note_with_images(
     title: Annotated[str, Form(max_length=1000)],
     body: Annotated[str, Form(max_length=50_000)] = "",
     images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+    alts: Annotated[list[str], Form(description="One description per image, in order.")] = [],  # noqa: B006
 ) -> Scheduled:
     # A plain (not async) route: FastAPI runs it in a worker thread, so decoding
     # images never blocks the event loop that serves everyone else.
     raw = [upload.file.read() for upload in images if upload.filename]
-    return scheduled(momo, momo.notes.create(viewer, title, body, raw))
+    return scheduled(momo, momo.notes.create(viewer, title, body, raw, alts))
 
 
 @router.get("/notes/{note_id}", response_model=NoteView)

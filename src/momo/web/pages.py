@@ -343,10 +343,11 @@ def compose(
     body: Annotated[str, Form(max_length=50_000)] = "",
     csrf: Annotated[str, Form()] = "",
     confirm_pii: Annotated[str, Form()] = "",
+    alts: Annotated[str, Form(max_length=5000)] = "",
     images: Annotated[list[UploadFile], File()] = [],  # noqa: B006
 ) -> Response:
     check_csrf(momo, viewer, csrf)
-    warnings = {} if confirm_pii else privacy_warnings(title=title, body=body)
+    warnings = {} if confirm_pii else privacy_warnings(title=title, body=body, alts=alts)
     if warnings:
         dropped = any(upload.filename for upload in images)
         return page(
@@ -354,13 +355,14 @@ def compose(
             "compose.html",
             title=title,
             body=body,
+            alts=alts,
             editing=None,
             warnings=warnings,
             images_dropped=dropped,
         )
     # A plain route runs in a worker thread: decoding never blocks the event loop.
     raw = [upload.file.read() for upload in images if upload.filename]
-    note_id = momo.notes.create(viewer, title, body, raw)
+    note_id = momo.notes.create(viewer, title, body, raw, alts.splitlines())
     # Without JavaScript the live check never ran: offer the lines after posting.
     care = "&care=1" if momo.crisis.needs_care(f"{title}\n{body}") else ""
     return back(f"/notes/{note_id}?posted=note{care}")

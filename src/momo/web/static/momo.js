@@ -13,7 +13,7 @@ function escapeHtml(s) {
 }
 const setupScan = (form) => {
   const box = form.querySelector(".pii-live");
-  const fields = form.querySelectorAll("input[name=title], textarea[name=body]");
+  const fields = form.querySelectorAll("input[name=title], textarea[name=body], textarea[name=alts]");
   let timer = null;
   let findings = [];
   // The API counts code points; Array.from splits the same way (emoji included).
@@ -226,4 +226,128 @@ document.addEventListener("submit", async (event) => {
   if (target === replacement) replacement.setAttribute("tabindex", "-1");
   target.focus();
   document.dispatchEvent(new CustomEvent("momo:region", { detail: replacement }));
+});
+
+// The note's gallery: arrows, dots and a counter over the swipeable strip, arrow
+// keys, and a lightbox for the full picture.
+document.querySelectorAll(".gallery").forEach((gallery) => {
+  const images = Array.from(gallery.querySelectorAll("img"));
+  const frame = document.createElement("div");
+  frame.className = "gallery-frame";
+  gallery.replaceWith(frame);
+  frame.appendChild(gallery);
+  const current = () => Math.round(gallery.scrollLeft / Math.max(1, gallery.clientWidth));
+  const show = (index) => {
+    const target = images[Math.max(0, Math.min(images.length - 1, index))];
+    gallery.scrollTo({ left: target.offsetLeft - gallery.offsetLeft, behavior: "smooth" });
+  };
+  if (images.length > 1) {
+    const button = (label, cls, text, step) => {
+      const b = Object.assign(document.createElement("button"), { type: "button", className: `gallery-nav ${cls}`, textContent: text });
+      b.setAttribute("aria-label", label);
+      b.addEventListener("click", () => show(current() + step));
+      frame.appendChild(b);
+    };
+    button(gallery.dataset.prev || "Previous", "prev", "‹", -1);
+    button(gallery.dataset.next || "Next", "next", "›", 1);
+    const count = Object.assign(document.createElement("span"), { className: "gallery-count" });
+    count.setAttribute("aria-live", "polite");
+    const dots = Object.assign(document.createElement("div"), { className: "gallery-dots" });
+    images.forEach((_, i) => {
+      const dot = Object.assign(document.createElement("button"), { type: "button" });
+      dot.setAttribute("aria-label", `${i + 1} / ${images.length}`);
+      dot.addEventListener("click", () => show(i));
+      dots.appendChild(dot);
+    });
+    frame.append(count, dots);
+    const update = () => {
+      const i = current();
+      count.textContent = (gallery.dataset.counter || "{n} / {total}").replace("{n}", i + 1).replace("{total}", images.length);
+      dots.querySelectorAll("button").forEach((d, j) => d.setAttribute("aria-current", String(i === j)));
+    };
+    gallery.addEventListener("scroll", () => window.requestAnimationFrame(update), { passive: true });
+    gallery.tabIndex = 0;
+    gallery.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowRight") show(current() + 1);
+      if (event.key === "ArrowLeft") show(current() - 1);
+    });
+    update();
+  }
+  images.forEach((image) => image.addEventListener("click", () => {
+    const box = Object.assign(document.createElement("dialog"), { className: "lightbox" });
+    const big = Object.assign(document.createElement("img"), { src: image.getAttribute("src"), alt: image.alt });
+    const close = Object.assign(document.createElement("button"), { type: "button", className: "btn", textContent: gallery.dataset.close || "×" });
+    close.addEventListener("click", () => box.close());
+    box.addEventListener("close", () => box.remove());
+    box.append(big, close);
+    document.body.appendChild(box);
+    box.showModal();
+  }));
+});
+
+// The composer's photos: previews in order, move left/right, a description box per
+// photo (kept in the "alts" field, one line each), and upload progress.
+document.querySelectorAll("input[type=file][data-previews]").forEach((input) => {
+  const form = input.closest("form");
+  const box = form.querySelector(".previews");
+  const alts = form.querySelector("textarea[name=alts]");
+  const progress = form.querySelector(".upload-progress");
+  if (!box || !alts || typeof DataTransfer === "undefined") return;
+  alts.closest("label").hidden = true;  // one box per photo instead
+  let files = [];
+  let descriptions = [];
+  const sync = () => {
+    const transfer = new DataTransfer();
+    files.forEach((file) => transfer.items.add(file));
+    input.files = transfer.files;
+    alts.value = descriptions.map((d) => d.replace(/\n/g, " ")).join("\n");
+  };
+  const render = () => {
+    box.replaceChildren();
+    files.forEach((file, i) => {
+      const item = Object.assign(document.createElement("figure"), { className: "preview" });
+      const img = Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: "" });
+      img.onload = () => URL.revokeObjectURL(img.src);
+      const describe = Object.assign(document.createElement("input"), { value: descriptions[i] || "", maxLength: 300 });
+      describe.setAttribute("aria-label", `${alts.closest("label").firstChild.textContent.trim()} (${i + 1})`);
+      describe.addEventListener("input", () => { descriptions[i] = describe.value; sync(); });
+      const move = (step, text) => {
+        const b = Object.assign(document.createElement("button"), { type: "button", className: "pill", textContent: text });
+        b.setAttribute("aria-label", `${text} ${i + 1}`);
+        b.disabled = i + step < 0 || i + step >= files.length;
+        b.addEventListener("click", () => {
+          [files[i], files[i + step]] = [files[i + step], files[i]];
+          [descriptions[i], descriptions[i + step]] = [descriptions[i + step], descriptions[i]];
+          sync(); render();
+        });
+        return b;
+      };
+      item.append(img, describe, move(-1, "←"), move(1, "→"));
+      box.appendChild(item);
+    });
+  };
+  input.addEventListener("change", () => {
+    files = Array.from(input.files).slice(0, 9);
+    descriptions = files.map((_, i) => descriptions[i] || "");
+    sync(); render();
+  });
+  form.addEventListener("submit", (event) => {
+    if (event.defaultPrevented || !files.length || !progress) return;
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
+    event.preventDefault();
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    progress.hidden = false;
+    request.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = Math.round((100 * e.loaded) / e.total); };
+    request.onload = () => {
+      // Published: the server answered with the note page. Anything else (a privacy
+      // question, an error) stored nothing: post the form the ordinary way to show it.
+      if (request.responseURL && new URL(request.responseURL).pathname.startsWith("/notes/")) {
+        try { localStorage.removeItem("momo.draft"); } catch (_) { /* storage off */ }
+        window.location.assign(request.responseURL);
+      } else { form.submit(); }
+    };
+    request.onerror = () => form.submit();
+    request.send(new FormData(form, event.submitter));
+  });
 });
