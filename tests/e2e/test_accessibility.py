@@ -92,7 +92,15 @@ def test_every_page_passes_axe(
             "/context-notes/log",
             "/no-such-page",
         ]
-        signed_in = ["/compose", "/me", "/notices", "/context-notes", "/mod", f"/notes/{note}"]
+        signed_in = [
+            "/compose",
+            "/me",
+            "/me/notices",
+            "/me/replies",
+            "/context-notes",
+            "/mod",
+            f"/notes/{note}",
+        ]
         failures: list[str] = []
         passes = [(locale, size, "light") for locale in ("zh-CN", "en-US") for size in SIZES]
         passes += [(locale, "desktop", "dark") for locale in ("zh-CN", "en-US")]

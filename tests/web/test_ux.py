@@ -142,3 +142,26 @@ def test_photos_carry_their_descriptions_and_descriptions_are_privacy_checked(
     )
     assert warned.status_code == 200 and 'data-testid="pii-warning"' in warned.text
     assert "13812345678" in warned.text  # the draft comes back, nothing was published
+
+
+def test_replies_to_me_page_and_api(app, momo: Momo) -> None:  # type: ignore[no-untyped-def]
+    me = new_client(app)
+    _sign_up(me)
+    compose = me.get("/compose", headers=HTML)
+    posted = me.post(
+        "/compose",
+        data={"title": "Hello", "csrf": _csrf(compose.text)},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    note_id = posted.headers["location"].split("/notes/")[1].split("?")[0]
+    publish(momo)
+    (friend,) = viewers(momo, 1)
+    momo.comments.add(friend, note_id, "Welcome aboard")
+    publish(momo)
+    api = me.get("/api/me/replies").json()
+    assert [r["body"] for r in api] == ["Welcome aboard"] and api[0]["to"] == "note"
+    assert not {"account", "author", "account_id"} & set(api[0])
+    page = me.get("/me/replies", headers={**HTML, "accept-language": "zh-CN"}).text
+    assert "回复我的" in page and "Welcome aboard" in page
+    assert new_client(app).get("/api/me/replies").status_code == 401

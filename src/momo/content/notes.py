@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from momo.content import text
 from momo.content.counters import hot_score
@@ -14,7 +14,14 @@ from momo.content.policy import PostingPolicy
 from momo.content.search_index import SearchIndex
 from momo.content.tables import comments, note_images, note_topics, notes, reactions
 from momo.content.tables import topics as topics_table
-from momo.content.views import CommentView, MyNote, NoteView, ViewerState, image_view
+from momo.content.views import (
+    CommentView,
+    MyNote,
+    NoteView,
+    ReplyToMe,
+    ViewerState,
+    image_view,
+)
 from momo.errors import Forbidden, InvalidInput, NotFound
 from momo.identity import voices
 from momo.identity.accounts import AccountService, Viewer
@@ -412,6 +419,72 @@ class NoteService:
                 )
             )
         return texts
+
+    def replies_to(self, viewer: Viewer, locale: str, limit: int = 50) -> list[ReplyToMe]:
+        """Replies to the person's notes and comments, newest first, found through
+        their vault while they are signed in. Nothing about it is stored: what is
+        "new" is remembered by their device."""
+        index = self._accounts.read_vault(viewer)
+        mine = set(index.comments)
+        if not index.notes and not mine:
+            return []
+        with self._db.read() as conn:
+            # Where the person spoke: each top-level comment they wrote or replied
+            # under, with their voice there (replies answer a voice, not a comment).
+            spoken = conn.execute(
+                select(comments.c.id, comments.c.parent_id, comments.c.voice).where(
+                    comments.c.id.in_(list(mine))
+                )
+            ).all()
+            voice_under = {(row.parent_id or row.id): row.voice for row in spoken}
+            rows = conn.execute(
+                select(
+                    comments.c.id,
+                    comments.c.note_id,
+                    comments.c.parent_id,
+                    comments.c.voice,
+                    comments.c.reply_to_voice,
+                    comments.c.body,
+                    comments.c.created_bucket,
+                    notes.c.title,
+                )
+                .join(notes, notes.c.id == comments.c.note_id)
+                .where(
+                    or_(
+                        comments.c.note_id.in_(index.notes),
+                        comments.c.parent_id.in_(list(voice_under)),
+                    ),
+                    comments.c.status == "visible",
+                    notes.c.status == "visible",
+                    comments.c.created_bucket < self._time.public_before(comment=True),
+                )
+                .order_by(comments.c.created_bucket.desc(), comments.c.id)
+                .limit(limit + len(mine))
+            ).all()
+        replies = []
+        for row in rows:
+            if row.id in mine:
+                continue  # their own words are not news to them
+            to_me = row.parent_id in voice_under and (
+                row.parent_id in mine or row.reply_to_voice == voice_under[row.parent_id]
+            )
+            if row.note_id not in index.notes and not to_me:
+                continue  # a reply to someone else under a comment they replied to
+            time, ago = self._time.describe(row.created_bucket, locale)
+            replies.append(
+                ReplyToMe(
+                    comment_id=row.id,
+                    note_id=row.note_id,
+                    note_title=row.title,
+                    voice=voices.voice_label(row.voice, self._persona.name, locale),
+                    body=row.body[:200],
+                    to="comment" if to_me else "note",
+                    bucket=row.created_bucket,
+                    time=time,
+                    time_ago=ago,
+                )
+            )
+        return replies[:limit]
 
     def mine(self, viewer: Viewer, locale: str) -> list[MyNote]:
         ids = self._accounts.read_vault(viewer).notes

@@ -82,6 +82,20 @@ class NoteView(BaseModel):
     viewer: ViewerState | None = None
 
 
+class ReplyToMe(BaseModel):
+    """A reply in someone's notifications: to their note, or to their comment."""
+
+    comment_id: str
+    note_id: str
+    note_title: str
+    voice: str
+    body: str
+    to: str  # "note" or "comment"
+    bucket: int  # the public bucket start, so the device can tell what is new
+    time: str
+    time_ago: str
+
+
 class FeedPage(BaseModel):
     items: list[NoteCard]
     next_cursor: str | None

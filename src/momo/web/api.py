@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from momo.audit.views import Exposure
-from momo.content.views import FeedPage, MyNote, NoteView
+from momo.content.views import FeedPage, MyNote, NoteView, ReplyToMe
 from momo.core import Momo
 from momo.identity.persona import Persona
 from momo.identity.voices import voice_label
@@ -369,6 +369,13 @@ def topic(
 @router.get("/me/notes", response_model=list[MyNote])
 def my_notes(momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> list[MyNote]:
     return momo.notes.mine(viewer, locale)
+
+
+@router.get("/me/replies", response_model=list[ReplyToMe])
+def my_replies(momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> list[ReplyToMe]:
+    """Replies to your notes and comments, newest first, found through your vault.
+    Nothing records that you looked: your device remembers what it has shown."""
+    return momo.notes.replies_to(viewer, locale)
 
 
 @router.get("/me/bookmarks", response_model=FeedPage)

@@ -314,6 +314,11 @@ def me(request: Request, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) 
     )
 
 
+@router.get("/me/replies", response_class=HTMLResponse)
+def replies(request: Request, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep) -> Response:
+    return page(request, "replies.html", replies=momo.notes.replies_to(viewer, locale))
+
+
 @router.post("/me/delete")
 def delete_account(
     momo: MomoDep,

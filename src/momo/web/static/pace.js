@@ -1,8 +1,9 @@
 // Well-being that the person chooses, kept and counted on this device only.
 //
 // Settings live in localStorage, the day's minutes in localStorage, the current
-// sitting in sessionStorage. This file never calls fetch, never sets a cookie and
-// never writes them into a link or a form: the server cannot learn them, and
+// sitting in sessionStorage. None of it is ever sent: no cookie, no link, no form.
+// The one request this file makes is GET /api/me/replies, for the replies badge
+// when the person has turned it on, and it carries nothing but the session.
 // tests/e2e/test_wellbeing_browser.py watches every request to prove it.
 (() => {
   const SETTINGS = "momo.pace.settings";
@@ -28,7 +29,8 @@
     try { const value = JSON.parse(store.getItem(key)); return value ?? fallback; } catch (_) { return fallback; }
   };
   const write = (store, key, value) => { try { store.setItem(key, JSON.stringify(value)); } catch (_) { /* private mode */ } };
-  const defaults = { budget: 0, breakEvery: 0, quietFrom: "", quietTo: "", hideLikes: false };
+  const defaults = { budget: 0, breakEvery: 0, quietFrom: "", quietTo: "", hideLikes: false, badge: false };
+  const REPLIES_SEEN = "momo.pace.repliesSeen";
   const settings = Object.assign({}, defaults, read(localStorage, SETTINGS, {}));
 
   const dayKey = (d = new Date()) => `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
@@ -161,6 +163,7 @@
     $("pace-budget").value = settings.budget; $("pace-break").value = settings.breakEvery;
     $("pace-quiet-from").value = settings.quietFrom; $("pace-quiet-to").value = settings.quietTo;
     $("pace-hide-likes").checked = settings.hideLikes;
+    $("pace-badge").checked = settings.badge;
     form.hidden = false;
     showToday();
     form.addEventListener("submit", (event) => {
@@ -170,6 +173,7 @@
         budget: whole($("pace-budget").value), breakEvery: whole($("pace-break").value),
         quietFrom: $("pace-quiet-from").value, quietTo: $("pace-quiet-to").value,
         hideLikes: $("pace-hide-likes").checked,
+        badge: $("pace-badge").checked,
       });
       write(localStorage, SETTINGS, settings);
       root.classList.toggle("hide-likes", settings.hideLikes);
@@ -180,7 +184,25 @@
     $("pace-forget").addEventListener("click", () => { localStorage.removeItem(DAY); sessionStorage.removeItem(SITTING); showToday(); });
   };
 
+  // The replies badge: off unless the person turns it on. What counts as new is the
+  // newest reply this device has shown; the request asks only for the list.
+  const repliesBadge = async () => {
+    const page = document.querySelector("[data-replies-newest]");
+    if (page) write(localStorage, REPLIES_SEEN, Number(page.dataset.repliesNewest));
+    const link = document.querySelector("a[data-replies]");
+    if (!settings.badge || !link || page) return;
+    try {
+      const response = await fetch("/api/me/replies", { headers: { accept: "application/json" } });
+      if (!response.ok) return;
+      const seen = Number(read(localStorage, REPLIES_SEEN, 0));
+      const fresh = (await response.json()).filter((r) => r.bucket > seen).length;
+      const badge = link.querySelector(".badge");
+      if (fresh && badge) { badge.textContent = String(fresh); badge.hidden = false; }
+    } catch (_) { /* offline: no badge */ }
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
+    repliesBadge();
     const source = document.getElementById("pace-words");
     words = source ? { ...source.dataset } : {};
     quietPage();
