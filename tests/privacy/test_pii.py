@@ -152,3 +152,25 @@ def test_hostile_inputs_take_bounded_time(hostile: str) -> None:
     # Linear patterns finish these in well under a second; catastrophic
     # backtracking would take minutes.
     assert time.perf_counter() - started < 5
+
+
+def _with_check_digit(stem: str) -> str:
+    from momo.privacy.pii import _luhn
+
+    return next(stem + str(d) for d in range(10) if _luhn(stem + str(d)))
+
+
+@pytest.mark.parametrize("length", range(12, 20))
+def test_card_numbers_of_every_valid_length(length: int) -> None:
+    # Maestro (12-19 digits) and UnionPay (16-19) issuer ranges.
+    stem = ("6759" if length < 16 else "6212") + "3" * (length - 5)
+    number = _with_check_digit(stem)
+    assert len(number) == length
+    assert [f.kind for f in scan(f"card {number}, thanks")] == ["bank_card"]
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    assert "bank_card" not in [f.kind for f in scan(f"card {wrong}, thanks")]
+
+
+def test_twelve_digits_outside_maestro_ranges_are_not_cards() -> None:
+    order = _with_check_digit("62732074424")  # a UnionPay-looking invoice number
+    assert "bank_card" not in [f.kind for f in scan(f"订单 {order}")]

@@ -280,10 +280,13 @@ def _emails(text: str) -> list[Finding]:
 # -- bank card -------------------------------------------------------------------
 _CARD = re.compile(
     _NOT_ALNUM_BEFORE
-    + r"(?:\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{4}[ -]\d{6}[ -]\d{5}|\d{13,19})"
+    + r"(?:\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{4}[ -]\d{6}[ -]\d{5}|\d{12,19})"
     + _NOT_ALNUM_AFTER
 )
 _CARD_PREFIX = re.compile(r"^(?:[3-6]|2[2-7]|1800|2131|9558|9559|9555|9588|9400)")
+# Twelve digits is a card only for Maestro's issuer ranges; elsewhere it is far more
+# often an invoice, order or meeting number.
+_TWELVE_DIGIT_PREFIX = re.compile(r"^(?:5018|5020|5038|5893|6304|6759|676[1-3])")
 
 
 def _luhn(digits: str) -> bool:
@@ -300,7 +303,9 @@ def _cards(text: str, starts: Starts) -> list[Finding]:
     found = []
     for match in _anchored(_CARD, text, starts):
         digits = _digits(match.group())
-        if not 13 <= len(digits) <= 19 or not _luhn(digits):
+        if not 12 <= len(digits) <= 19 or not _luhn(digits):
+            continue
+        if len(digits) == 12 and not _TWELVE_DIGIT_PREFIX.match(digits):
             continue
         if not _CARD_PREFIX.match(digits) or _negative_context(text, match.start()):
             continue
