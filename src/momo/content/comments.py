@@ -90,6 +90,7 @@ class CommentService:
                     note_id=note_id,
                     parent_id=parent_id,
                     reply_to_voice=reply_voice,
+                    reply_to_id=reply_to if parent_id else None,
                     voice=voice,
                     position=position,
                     body=body,

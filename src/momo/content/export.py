@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from momo.content.notes import NoteService
 from momo.content.tables import notes
+from momo.content.text import language
 from momo.content.views import NoteView
 from momo.privacy.coarse_time import CoarseTime
 from momo.storage.database import Database
@@ -48,6 +51,14 @@ Written by `momo export --research`. Everything here is what an anonymous visito
 could see, with personal data masked by Momo's privacy scanner. There is no
 account data: no account ids, keys, sessions, vaults, sealed references, or
 anything that links one thread's voices to another's.
+
+## items.csv and items.ndjson (one note or comment per row)
+The same rows twice: CSV for spreadsheets, R and Stata; NDJSON for pandas and jq.
+Their columns are described, with types, in `datapackage.json` (a Frictionless
+Tabular Data Package): id, thread_id, parent_id (the note for a top-level
+comment, the comment a reply answers for a reply: the whole tree), kind,
+timestamp (the public time bucket), voice, title, body, topics, lang (zh, en,
+mixed, und), like_count, removed. The files below are the older nested view.
 
 ## notes.jsonl (one note per line)
 | field | type | meaning |
@@ -148,4 +159,143 @@ def write_research(
                     )
                     comment_count += 1
     (out_dir / "DATA_DICTIONARY.md").write_text(DATA_DICTIONARY, encoding="utf-8")
+    write_table(db, note_service, time, out_dir)
     return note_count, comment_count
+
+
+# One flat table for analysis tools (pandas, R, Stata, spreadsheets): every note and
+# comment as a row, in NDJSON and CSV, described by a Frictionless Data Package.
+TABLE_FIELDS: list[dict[str, Any]] = [
+    {"name": "id", "type": "string", "description": "Random public id of the note or comment."},
+    {
+        "name": "thread_id",
+        "type": "string",
+        "description": "The note the row belongs to (a note is its own thread).",
+    },
+    {
+        "name": "parent_id",
+        "type": "string",
+        "description": "What the row answers: empty for a note, the note for a top-level comment, the comment a reply answers for a reply (the full tree).",
+    },
+    {
+        "name": "kind",
+        "type": "string",
+        "constraints": {"enum": ["note", "comment"]},
+        "description": "note or comment.",
+    },
+    {
+        "name": "timestamp",
+        "type": "datetime",
+        "format": "%Y-%m-%dT%H:%MZ",
+        "description": "UTC start of the public time bucket (notes 5 minutes, comments 1 minute by default); nothing finer is kept.",
+    },
+    {
+        "name": "voice",
+        "type": "string",
+        "description": "The speaker's voice inside this thread: OP (the note's author) or Momo N. Comparable only inside one thread.",
+    },
+    {
+        "name": "title",
+        "type": "string",
+        "description": "A note's title, personal data masked; empty for comments.",
+    },
+    {
+        "name": "body",
+        "type": "string",
+        "description": "Text, personal data masked; empty when removed.",
+    },
+    {
+        "name": "topics",
+        "type": "string",
+        "description": "A note's #topics, separated by |; empty for comments.",
+    },
+    {
+        "name": "lang",
+        "type": "string",
+        "constraints": {"enum": ["zh", "en", "mixed", "und"]},
+        "description": "Script of the text: zh, en, mixed, or und(etermined).",
+    },
+    {"name": "like_count", "type": "integer", "description": "Public like counter."},
+    {
+        "name": "removed",
+        "type": "boolean",
+        "description": "Removed by its author or by moderation.",
+    },
+]
+
+
+def _rows(db: Database, note_service: NoteService, time: CoarseTime) -> Iterator[dict[str, Any]]:
+    for view in public_notes(db, note_service, time):
+        title, body = mask(view.title), mask(view.body)
+        yield {
+            "id": view.id,
+            "thread_id": view.id,
+            "parent_id": "",
+            "kind": "note",
+            "timestamp": view.time,
+            "voice": "OP",
+            "title": title,
+            "body": body,
+            "topics": "|".join(view.topics),
+            "lang": language(f"{title} {body}"),
+            "like_count": view.like_count,
+            "removed": False,
+        }
+        for top in view.comments:
+            for comment in [top, *top.replies]:
+                text = mask(comment.body)
+                yield {
+                    "id": comment.id,
+                    "thread_id": view.id,
+                    "parent_id": comment.reply_to_id or comment.parent_id or view.id,
+                    "kind": "comment",
+                    "timestamp": comment.time,
+                    "voice": comment.voice,
+                    "title": "",
+                    "body": text,
+                    "topics": "",
+                    "lang": language(text),
+                    "like_count": comment.like_count,
+                    "removed": comment.removed,
+                }
+
+
+def write_table(db: Database, note_service: NoteService, time: CoarseTime, out_dir: Path) -> int:
+    names = [field["name"] for field in TABLE_FIELDS]
+    count = 0
+    with (
+        (out_dir / "items.ndjson").open("w", encoding="utf-8") as ndjson,
+        (out_dir / "items.csv").open("w", encoding="utf-8", newline="") as table,
+    ):
+        writer = csv.DictWriter(table, fieldnames=names)
+        writer.writeheader()
+        for row in _rows(db, note_service, time):
+            ndjson.write(json.dumps(row, ensure_ascii=False) + "\n")
+            writer.writerow({**row, "removed": str(row["removed"]).lower()})
+            count += 1
+    package = {
+        "profile": "tabular-data-package",
+        "name": "momo-research-export",
+        "title": "Momo research export: notes and comments, masked",
+        "description": "What an anonymous visitor could see, with personal data masked. "
+        "No account data. See DATA_DICTIONARY.md.",
+        "resources": [
+            {
+                "name": "items",
+                "path": "items.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": TABLE_FIELDS,
+                    "primaryKey": ["id"],
+                    "missingValues": [""],
+                },
+            }
+        ],
+    }
+    (out_dir / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return count

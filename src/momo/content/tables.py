@@ -103,6 +103,8 @@ comments = Table(
     Column("note_id", String(16), ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
     Column("parent_id", String(16), nullable=True),
     Column("reply_to_voice", Integer, nullable=True),
+    # The comment a reply answers (the thread's tree; public like the thread itself).
+    Column("reply_to_id", String(16), nullable=True),
     Column("voice", Integer, nullable=False),
     Column("body", Text, nullable=False),
     Column("created_bucket", Integer, nullable=False),

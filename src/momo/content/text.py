@@ -115,3 +115,22 @@ def query_phrases(query: str) -> list[Phrase]:
         if tokens:
             phrases.append(Phrase(tuple(tokens), prefix))
     return phrases
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def language(text: str) -> str:
+    """'zh', 'en', 'mixed' or 'und', from the script of the letters: enough for a
+    researcher to split a bilingual community, not a language identifier."""
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    if han == 0 and latin == 0:
+        return "und"
+    # A Chinese character carries about as much as an English word of ~4 letters.
+    han_weight, latin_weight = han * 4, latin
+    if han_weight >= 4 * latin_weight:
+        return "zh"
+    if latin_weight >= 4 * han_weight:
+        return "en"
+    return "mixed"

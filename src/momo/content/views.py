@@ -41,6 +41,7 @@ class CommentView(BaseModel):
     reply_to_voice: str | None
     reply_to_number: int | None
     parent_id: str | None
+    reply_to_id: str | None = None  # the comment a reply answers
     body: str
     time: str
     time_ago: str
