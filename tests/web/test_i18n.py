@@ -28,3 +28,12 @@ def test_accept_language_quality_values_decide(header: str, expected: str) -> No
 def test_the_cookie_wins_over_the_browser() -> None:
     assert negotiate("en", "zh-CN", "zh-CN") == "en"
     assert negotiate("xx", "en", "zh-CN") == "en"
+
+
+def test_english_singulars() -> None:
+    from momo.web.i18n import translate
+
+    assert translate("en", "note.show_more", n=1) == "Show 1 more reply"
+    assert translate("en", "note.show_more", n=3) == "Show 3 more replies"
+    assert translate("zh-CN", "note.show_more", n=1) == "展开另外 1 条回复"
+    assert translate("en", "transparency.appeals", n=1, overturned=0) == "1 appeal, 0 overturned"

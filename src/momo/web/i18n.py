@@ -173,6 +173,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "note.slow_mode": "Slow mode: one comment every {seconds} seconds.",
         "me.notices": "Notices",
         "nav.mod": "Moderate",
+        "note.show_more.one": "Show 1 more reply",
+        "transparency.appeals.one": "1 appeal, {overturned} overturned",
+        "note.friction.one": "1 other person replied in the last 10 minutes. Still want to add yours?",
         "replies.title": "Replies to me",
         "replies.lead": "Replies to your notes and comments. Momo finds them through your own vault while you are signed in, and keeps no record that you looked; only this device remembers what is new.",
         "replies.to_note": "replied on your note",
@@ -603,5 +606,7 @@ def negotiate(cookie: str | None, accept_language: str | None, default: str) -> 
 
 def translate(locale: str, key: str, **values: object) -> str:
     table = MESSAGES["en" if locale == "en" else "zh-CN"]
+    if values.get("n") == 1 and f"{key}.one" in table:
+        key = f"{key}.one"  # English singulars; Chinese has no plural forms
     template = table.get(key) or MESSAGES["en"].get(key, key)
     return template.format(**values) if values else template
