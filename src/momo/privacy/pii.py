@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from momo.privacy import names_and_places
+
 MAX_CHARS = 1_000_000
 
 KINDS = (
@@ -32,6 +34,8 @@ KINDS = (
     "address",
     "ip_address",
     "affiliation",
+    "person_name",
+    "postcode",
 )
 
 EXPLANATIONS = {
@@ -46,6 +50,8 @@ EXPLANATIONS = {
         "address": "A street address, building or room number shows where you live or work.",
         "ip_address": "An IP address can reveal your network and rough location.",
         "affiliation": "Naming your school or employer narrows down who you are.",
+        "person_name": "A real name identifies someone: you, or a person who did not agree to be named.",
+        "postcode": "A postcode narrows a place down to a few streets.",
     },
     "zh-CN": {
         "phone": "电话号码能直接联系到你，也能把这条内容和你的真实身份联系起来。",
@@ -58,6 +64,8 @@ EXPLANATIONS = {
         "address": "具体到路、门牌、楼栋或房间的地址会暴露你住在或工作在哪里。",
         "ip_address": "IP 地址可能暴露你的网络和大致位置。",
         "affiliation": "说出你的学校或单位会大大缩小“你是谁”的范围。",
+        "person_name": "真实姓名能识别一个人：你自己，或没有同意被点名的人。",
+        "postcode": "邮编能把位置缩小到几条街。",
     },
 }
 
@@ -573,11 +581,29 @@ _TIER = {
     "phone": 2,
     "bank_card": 2,
     "plate": 3,
+    "postcode": 4,
     "address": 4,
     "affiliation": 5,
+    "person_name": 5,
 }
 _ORDER = {kind: index for index, kind in enumerate(("cn_id", "bank_card", "phone"))}
-_TEXT_DETECTORS = (_emails, _qq, _wechat, _plates, _addresses, _affiliations)
+
+
+def _names_and_places(text: str) -> list[Finding]:
+    spans = names_and_places.person_names(text) + names_and_places.postcodes(text)
+    spans += names_and_places.street_addresses(text)
+    return [Finding(s.start, s.end, s.kind, s.text) for s in spans]
+
+
+_TEXT_DETECTORS = (
+    _emails,
+    _qq,
+    _wechat,
+    _plates,
+    _addresses,
+    _affiliations,
+    _names_and_places,
+)
 
 
 def scan(text: str) -> list[Finding]:
