@@ -206,7 +206,7 @@ def test_report_sanction_appeal_and_public_log(  # type: ignore[no-untyped-def]
         assert "moderator" in entry.inner_text()
         visitor.goto(base + "/transparency")
         month = visitor.get_by_test_id("month").first
-        assert "1 appeals, 1 overturned" in month.inner_text()
+        assert "1 appeal, 1 overturned" in month.inner_text()
         visitor.screenshot(path=str(ARTIFACTS / "transparency.png"), full_page=True)
 
 
