@@ -1,4 +1,4 @@
-"""Person names, postcodes and English street addresses, in Chinese and English.
+"""Person names and postcodes, in Chinese and English.
 
 Names are the hardest: almost any word can be one. So a name is only found where
 something says it is a name: a Chinese surname after "我叫 / 联系人 / 收件人 …" or
@@ -91,16 +91,6 @@ _US_STATES = (
 _US_ZIP = re.compile(rf"\b(?:{'|'.join(_US_STATES.split())}),?\s+\d{{5}}(?:-\d{{4}})?\b")
 _CN_POSTCODE = re.compile(r"(?:邮编|邮政编码|postcode|zip)\s*[:：]?\s*(\d{6})(?!\d)", re.I)
 
-_STREET_TYPES = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|"
-    r"Square|Sq|Terrace|Crescent|Close|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Mews|Hill"
-)
-_EN_STREET = re.compile(
-    r"\b\d{1,5}[A-Za-z]?(?:-\d{1,5})?,?\s+(?:[A-Z][a-zA-Z'.-]*\s+){1,4}"
-    rf"(?:{_STREET_TYPES})\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?"
-    r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat|Fl|Floor|#)\.?\s*[0-9A-Z]{1,5})?"
-)
-
 
 def person_names(text: str) -> list[Span]:
     found: list[Span] = []
@@ -124,7 +114,3 @@ def postcodes(text: str) -> list[Span]:
         Span(m.start(1), m.end(1), "postcode", m.group(1)) for m in _CN_POSTCODE.finditer(text)
     ]
     return found
-
-
-def street_addresses(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "address", m.group()) for m in _EN_STREET.finditer(text)]

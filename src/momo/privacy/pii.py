@@ -500,6 +500,7 @@ _EN_SUFFIXES = (
 _EN_ADDRESS = re.compile(
     r"(?<![A-Za-z0-9_-])\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]\.?|North|South|East|West))?"
     r"(?:\s+[A-Z][A-Za-z'.-]{0,20}){1,4}\s+(?:" + _EN_SUFFIXES + r")\b\.?"
+    r"(?:\s+(?:NW|NE|SW|SE)\b)?"
     r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|Rm|#)\.?\s*#?[A-Za-z0-9-]{1,6})?"
     r"(?:,?\s*\n?\s*[A-Z][A-Za-z.'-]{1,20}(?:\s[A-Z][A-Za-z.'-]{1,20}){0,3},\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
 )
@@ -591,7 +592,6 @@ _ORDER = {kind: index for index, kind in enumerate(("cn_id", "bank_card", "phone
 
 def _names_and_places(text: str) -> list[Finding]:
     spans = names_and_places.person_names(text) + names_and_places.postcodes(text)
-    spans += names_and_places.street_addresses(text)
     return [Finding(s.start, s.end, s.kind, s.text) for s in spans]
 
 
