@@ -141,7 +141,7 @@
     const main = document.querySelector("main");
     const calm = document.createElement("section");
     calm.className = "quiet-page"; calm.dataset.testid = "quiet-page";
-    const h = Object.assign(document.createElement("h1"), { textContent: "🌙 " + words.quietTitle });
+    const h = Object.assign(document.createElement("h1"), { textContent: words.quietTitle });
     const p = Object.assign(document.createElement("p"), { textContent: words.quietText });
     const go = Object.assign(document.createElement("button"), { type: "button", className: "btn", textContent: words.continue });
     go.addEventListener("click", () => { write(sessionStorage, QUIET_OK, stretch); root.classList.remove("quiet"); calm.remove(); });
