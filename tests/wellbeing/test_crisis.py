@@ -45,6 +45,21 @@ CRISIS = [
     "planning to end my life this weekend",
     "self-harm again last night",
     "nobody would miss me",
+    "我想结束这一切",
+    "好想离开这个世界",
+    "不如一死了之",
+    "我怕自己想不开",
+    "不想再这样活下去了",
+    "活著還有什麼意思",
+    "我真的撑不住了",
+    "没有我大家会更好",
+    "I just want to end it all tonight",
+    "I don't want to be here anymore",
+    "im done with life",
+    "life isn't worth it anymore",
+    "thinking about taking all my pills",
+    "I want to hang myself",
+    "unalive myself",
 ]
 
 EVERYDAY = [
@@ -73,6 +88,15 @@ EVERYDAY = [
     "drop dead gorgeous dress",
     "I'm going to die of embarrassment",
     "we ran 10 kms today",
+    "I'm tired of living in this city",
+    "I want to disappear for a week on vacation",
+    "let's end it here and grab dinner",
+    "done with this homework finally",
+    "我们结束这一阶段的工作",
+    "离开这个城市去旅行",
+    "这道题想不出来",
+    "撑起一把伞",
+    "life is worth living",
 ]
 
 
