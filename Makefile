@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck check clean
+.PHONY: run demo test lint typecheck check clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ node_modules/.installed: package.json
 
 test: $(STAMP) node_modules/.installed lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Collect every marked string into the template and merge it into both catalogues;
+# then translate the new entries in src/momo/locales/zh_CN (the tests insist).
+LOCALES_DIR := src/momo/locales
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-wrap --add-location=file \
+	  $$($(BIN)/python -c 'import momo.translation as t; print(t.pybabel_keyword_flags())') \
+	  -o $(LOCALES_DIR)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -179,14 +179,14 @@ class Momo:
         migrate.upgrade(self.db.engine, keys=self.keys)
         legacy_media.import_folder(self.settings.data_dir / "media", self.db, self.scrub_image)
 
-    def style_exposure(self, viewer: Viewer, draft: str) -> Exposure:
+    def style_exposure(self, viewer: Viewer, draft: str, locale: str = "en") -> Exposure:
         """How recognisable a draft is; computed in memory and forgotten."""
         from momo.audit.exposure import exposure  # scikit-learn loads only when asked
 
         index = self.accounts.read_vault(viewer)
         own = self.notes.own_texts(viewer)
         community = self.notes.community_sample(exclude=index.notes + index.comments)
-        return exposure(draft, own, community)
+        return exposure(draft, own, community, locale)
 
     def delete_account(self, viewer: Viewer, *, keep_notes: bool) -> None:
         """Delete an account; its notes and comments stay (still anonymous) or go with it,

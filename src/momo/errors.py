@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from momo.translation import translate
+
 
 class MomoError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, field: str | None = None, **values: Any) -> None:
+        # ``message`` is the English source string (the catalogues' msgid) with
+        # %(name)s placeholders; ``values`` fill them in whatever language is shown.
+        self.template = message
+        self.values = values
+        self.message = message % values if values else message
         self.field = field
+        super().__init__(self.message)
+
+    def in_locale(self, locale: str) -> str:
+        return translate(locale, self.template, **self.values)
 
 
 class InvalidInput(MomoError):
@@ -42,8 +53,8 @@ class TooManyRequests(MomoError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int, **values: Any) -> None:
+        super().__init__(message, **values)
         self.retry_after = retry_after
 
 

@@ -52,7 +52,7 @@ def test_style_exposure_names_the_markers() -> None:
         "绝绝子！！周末的面包也好吃～～",
         "下雨天也要出门～～绝绝子！！",
     ]
-    community = [f"普通的一天，第{i}次记录生活。" for i in range(40)]
+    community = [f"普通的一天，第{i}次记录生活。" for i in range(60)]
     draft = "新开的书店绝绝子！！推荐～～"
     result = exposure(draft, own, community)
     assert result.level in ("high", "medium")
@@ -60,7 +60,7 @@ def test_style_exposure_names_the_markers() -> None:
     assert ("phrase", "绝绝子") in kinds
     assert ("punctuation", "～") in kinds and ("punctuation", "！！") in kinds
     plain = exposure("普通的一天，第99次记录生活。", own, community)
-    assert plain.score is not None and plain.score < result.score  # type: ignore[operator]
+    assert plain.chance is not None and plain.chance < result.chance  # type: ignore[operator]
     assert exposure(draft, own[:1], community).level == "not enough history"
 
 

@@ -70,3 +70,38 @@ def test_everyday_journeys(browser, tmp_path: Path, database_template: str) -> N
         context.close()
         for writer in writers:
             writer.close()
+
+
+def test_the_style_check_in_place_speaks_chinese(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, database_template: str
+) -> None:
+    env = short_buckets(database_template, MOMO_PROBATION_DAYS="0", MOMO_POW_DIFFICULTY="4")
+    with running_server(tmp_path, env) as server:
+        base = server.base_url
+        others = httpx.Client(base_url=base, timeout=30)
+        sign_up_over_http(others)
+        for i in range(12):
+            others.post("/api/notes", json={"title": f"日常 {i}", "body": "今天天气不错。"})
+        me = httpx.Client(base_url=base, timeout=30)
+        sign_up_over_http(me)
+        for text in ("今天好开心～～", "吃了火锅～～真香", "明天见～～"):
+            me.post("/api/notes", json={"title": text, "body": text})
+        bucket_ends()
+        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        context.add_cookies(
+            [{"name": "momo_session", "value": me.cookies["momo_session"], "url": base}]
+        )
+        page = context.new_page()
+        page.goto(base + "/compose")
+        page.fill("input[name=title]", "周末爬山～～")
+        page.fill("textarea[name=body]", "风好大～～")
+        page.locator("[data-style-check]").click()
+        result = page.locator(".style-live .style-result")
+        result.wait_for()
+        assert page.url == base + "/compose", "answered in place"
+        text = result.inner_text()
+        assert "你的文风" in text and "波浪号" in text, text
+        assert page.input_value("textarea[name=body]") == "风好大～～", "the draft stays"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "compose-style-check-zh-phone.png"), full_page=True)
+        context.close()

@@ -150,7 +150,15 @@ def test_html_errors_are_friendly_pages(author) -> None:  # type: ignore[no-unty
     response = client.get("/notes/AAAAAAAAAAAA", headers={"accept": "text/html"})
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
-    assert "<html" in response.text and "no such note" in response.text
+    assert "<html" in response.text and "找不到这篇笔记" in response.text  # the default, Chinese
+    english = client.get(
+        "/notes/AAAAAAAAAAAA", headers={"accept": "text/html", "accept-language": "en"}
+    )
+    assert english.status_code == 404 and "no such note" in english.text
+    api = client.get("/api/notes/AAAAAAAAAAAA")
+    assert api.json()["error"]["message"] == "no such note", "scripts get stable English"
+    chinese_api = client.get("/api/notes/AAAAAAAAAAAA", headers={"accept-language": "zh-CN"})
+    assert chinese_api.json()["error"]["message"] == "找不到这篇笔记"
     response = client.get("/topics/unknown-topic", headers={"accept": "text/html"})
     assert response.status_code == 404 and "<html" in response.text
     assert_still_intact(client, note_id)

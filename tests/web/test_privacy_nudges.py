@@ -90,3 +90,24 @@ def test_the_style_check_works_without_javascript(app, momo) -> None:  # type: i
     assert "周末去爬山" in response.text and "番茄" in response.text, "the draft is kept"
     assert 'data-testid="style-result"' in response.text
     assert '<section class="style-result">' in response.text
+
+
+def test_the_style_check_speaks_the_readers_language(app, momo) -> None:  # type: ignore[no-untyped-def]
+    """The answer, its level and every marker's explanation are in Chinese for a Chinese
+    reader (they were English: "not enough history", "You use the tilde …")."""
+    crowd = [momo.accounts.create(probation=False).account_key for _ in range(3)]
+    for number, key in enumerate(crowd * 4):
+        viewer = momo.accounts.resolve(momo.accounts.sign_in(key))
+        momo.notes.create(viewer, f"日常 {number}", f"今天去了公园，天气不错。第{number}次。")
+    client, csrf = _signed_in(app)
+    for text in ("今天好开心～～", "吃了火锅～～真香", "明天见～～"):
+        assert client.post("/api/notes", json={"title": text, "body": text}).status_code == 201
+    publish(momo)
+    draft = {"title": "周末爬山～～", "body": "风好大～～", "csrf": csrf}
+    chinese = client.post("/compose/style", data=draft, headers={**HTML, "accept-language": "zh"})
+    block = chinese.text[chinese.text.index('class="style-result"') :]
+    block = block[: block.index("</section>")]
+    assert "你的文风" in block and "波浪号" in block, block
+    assert "You use" not in block and "high" not in block and "not enough" not in block
+    english = client.post("/compose/style", data=draft, headers={**HTML, "accept-language": "en"})
+    assert "You use the tilde" in english.text

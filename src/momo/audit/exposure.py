@@ -12,28 +12,32 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-
+from momo.audit.calibration import level, shipped, style_statistic
 from momo.audit.views import Exposure, Marker
+from momo.translation import N_, translate
 
 MIN_OWN = 2
+MIN_COMMUNITY = 20
+# Pet phrases are judged only against a sample large enough to know what is common.
+MIN_COMMUNITY_FOR_PHRASES = 50
+# Habits worth naming; each name is an English msgid, shown in the reader's language.
 PUNCTUATION = {
-    "！！": "double exclamation marks",
-    "!!": "double exclamation marks",
-    "～": "the tilde ～",
-    "~": "the tilde ~",
-    "……": "the long ellipsis ……",
-    "...": "three dots ...",
-    "。。": "doubled full stops",
-    "？？": "doubled question marks",
-    "??": "doubled question marks",
-    "哈哈哈": "哈哈哈 laughter",
-    "hhh": "hhh laughter",
-    "233": "233 laughter",
-    " lol": "lol",
+    "！！": N_("double exclamation marks"),
+    "!!": N_("double exclamation marks"),
+    "～": N_("the tilde ～"),
+    "~": N_("the tilde ~"),
+    "……": N_("the long ellipsis ……"),
+    "...": N_("three dots ..."),
+    "。。": N_("doubled full stops"),
+    "？？": N_("doubled question marks"),
+    "??": N_("doubled question marks"),
+    "哈哈哈": N_("哈哈哈 laughter"),
+    "hhh": N_("hhh laughter"),
+    "233": N_("233 laughter"),
+    " lol": N_("lol"),
 }
 EMOJI_RUN = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]{2,}")
+ENDING = re.compile(r"[^\w\s]{1,3}$")  # trailing punctuation, symbols or emoji
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 WORD = re.compile(r"[a-z']{2,}")
 
@@ -55,7 +59,7 @@ def _rate(text: str, mark: str) -> float:
     return text.count(mark) / max(1, len(text)) * 1000
 
 
-def _markers(draft: str, own: Sequence[str], community: Sequence[str]) -> list[Marker]:
+def _markers(draft: str, own: Sequence[str], community: Sequence[str], locale: str) -> list[Marker]:
     found: list[Marker] = []
     own_text, crowd_text = "\n".join(own), "\n".join(community)
     for mark, name in PUNCTUATION.items():
@@ -64,7 +68,12 @@ def _markers(draft: str, own: Sequence[str], community: Sequence[str]) -> list[M
                 Marker(
                     kind="punctuation",
                     text=mark.strip(),
-                    explanation=f"You use {name} far more than the community does.",
+                    explanation=translate(
+                        locale,
+                        "You use %(habit)s far more than people here do; leaving it out makes "
+                        "this post harder to trace to you.",
+                        habit=translate(locale, name),
+                    ),
                 )
             )
     for run in set(EMOJI_RUN.findall(draft)):
@@ -73,14 +82,61 @@ def _markers(draft: str, own: Sequence[str], community: Sequence[str]) -> list[M
                 Marker(
                     kind="emoji",
                     text=run,
-                    explanation="This emoji run appears in your posts and rarely elsewhere.",
+                    explanation=translate(
+                        locale,
+                        "This emoji run is in your posts and rare elsewhere; another one, or "
+                        "none, is harder to trace.",
+                    ),
                 )
             )
+    found += _ending_marker(draft, own, community, locale)
+    if len(community) >= MIN_COMMUNITY_FOR_PHRASES:
+        found += _phrase_markers(draft, own, community, locale)
+    return found[:8]
+
+
+def _ending(text: str) -> str | None:
+    match = ENDING.search(text.rstrip())
+    return match.group(0) if match else None
+
+
+def _ending_marker(
+    draft: str, own: Sequence[str], community: Sequence[str], locale: str
+) -> list[Marker]:
+    """'You often end with ～～ — most people here don't.'"""
+    ending = _ending(draft)
+    if ending is None or not own:
+        return []
+    own_share = sum(_ending(text) == ending for text in own) / len(own)
+    crowd_share = sum(_ending(text) == ending for text in community) / max(1, len(community))
+    if own_share < 0.5 or sum(_ending(text) == ending for text in own) < 2 or crowd_share >= 0.15:
+        return []
+    return [
+        Marker(
+            kind="ending",
+            text=ending,
+            explanation=translate(
+                locale,
+                "You often end with %(ending)s (%(own)s%% of your posts); only %(share)s%% "
+                "of posts here do. Ending another way is harder to trace.",
+                ending=ending,
+                own=round(100 * own_share),
+                share=round(100 * crowd_share),
+            ),
+        )
+    ]
+
+
+def _phrase_markers(
+    draft: str, own: Sequence[str], community: Sequence[str], locale: str
+) -> list[Marker]:
+    """Phrases in many of the writer's posts and almost none of the community's. An
+    everyday word (周末, 番茄) is in enough community posts never to qualify."""
     crowd_docs = [phrases(text) for text in community]
     own_counts = Counter(p for text in own for p in phrases(text))
     pets = []
     for phrase in phrases(draft):
-        if own_counts[phrase] < 2:
+        if own_counts[phrase] < 2 or own_counts[phrase] < 0.3 * len(own):
             continue
         share = sum(phrase in doc for doc in crowd_docs) / max(1, len(crowd_docs))
         if share < 0.02:
@@ -91,50 +147,78 @@ def _markers(draft: str, own: Sequence[str], community: Sequence[str]) -> list[M
     for phrase, share in pets:
         if not any(phrase in longer for longer, _ in kept):
             kept.append((phrase, share))
-    for phrase, share in kept[:5]:
-        found.append(
-            Marker(
-                kind="phrase",
-                text=phrase,
-                explanation=f"A pet phrase: in {own_counts[phrase]} of your posts, "
-                f"in {100 * share:.1f}% of others'.",
-            )
+    return [
+        Marker(
+            kind="phrase",
+            text=phrase,
+            explanation=translate(
+                locale,
+                "A pet phrase of yours: in %(own)s of your posts and %(share)s%% of others'. "
+                "Saying it another way is harder to trace.",
+                own=own_counts[phrase],
+                share=f"{100 * share:.1f}",
+            ),
         )
-    return found[:8]
+        for phrase, share in kept[:5]
+    ]
 
 
-def exposure(draft: str, own: Sequence[str], community: Sequence[str]) -> Exposure:
+def exposure(
+    draft: str, own: Sequence[str], community: Sequence[str], locale: str = "en"
+) -> Exposure:
     own = [text for text in own if text.strip()]
     community = [text for text in community if text.strip()]
-    markers = _markers(draft, own, community)
-    if len(own) < MIN_OWN or len(community) < 10:
+    markers = _markers(draft, own, community, locale)
+    calibration = shipped()
+    if len(own) < MIN_OWN or len(community) < MIN_COMMUNITY:
         return Exposure(
             level="not enough history",
-            score=None,
+            chance=None,
+            candidates=calibration.candidates,
+            summary=translate(
+                locale,
+                "There is not enough to compare yet: this needs at least %(own)s earlier "
+                "posts of yours and %(community)s posts by others.",
+                own=MIN_OWN,
+                community=MIN_COMMUNITY,
+            ),
             own_posts=len(own),
             community_posts=len(community),
             markers=markers,
         )
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-    matrix = vectorizer.fit_transform([draft, *own, *community])
-    draft_vec = matrix[0]
-    own_centroid = np.asarray(matrix[1 : 1 + len(own)].mean(axis=0))
-    crowd = matrix[1 + len(own) :]
-    own_similarity = float(np.asarray(draft_vec @ own_centroid.T).item())
-    # Compare with "pseudo-authors": random groups of community posts of the same size.
-    rng = np.random.default_rng(0)
-    size = min(len(own), crowd.shape[0])
-    others = []
-    for _ in range(50):
-        pick = rng.choice(crowd.shape[0], size=size, replace=False)
-        centroid = np.asarray(crowd[pick].mean(axis=0))
-        others.append(float(np.asarray(draft_vec @ centroid.T).item()))
-    score = float(np.mean(np.array(others) < own_similarity))
-    level = "high" if score >= 0.95 else "medium" if score >= 0.8 else "low"
+    chance = calibration.chance(style_statistic(draft, own, community), len(own))
     return Exposure(
-        level=level,
-        score=round(score, 3),
+        level=level(chance),
+        chance=round(chance, 3),
+        candidates=calibration.candidates,
+        summary=in_words(chance, calibration.candidates, locale),
         own_posts=len(own),
         community_posts=len(community),
         markers=markers,
+    )
+
+
+def in_words(chance: float, candidates: int, locale: str) -> str:
+    """'About 1 in 3 chance …': odds people read, not a percentage to over-trust."""
+    if chance < 0.05:
+        return translate(
+            locale,
+            "Less than 1 in 20 chance that someone who has other writing of yours could "
+            "pick you out among %(candidates)s people.",
+            candidates=candidates,
+        )
+    if chance < 0.5:
+        return translate(
+            locale,
+            "About 1 in %(n)s chance that someone who has other writing of yours could "
+            "pick you out among %(candidates)s people.",
+            n=max(2, round(1 / chance)),
+            candidates=candidates,
+        )
+    return translate(
+        locale,
+        "About %(tenths)s in 10 chance that someone who has other writing of yours could "
+        "pick you out among %(candidates)s people.",
+        tenths=min(10, round(chance * 10)),
+        candidates=candidates,
     )

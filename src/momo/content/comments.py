@@ -57,7 +57,9 @@ class CommentService:
         if not body:
             raise InvalidInput("a comment cannot be empty", field="body")
         if len(body) > text.COMMENT_MAX:
-            raise InvalidInput(f"a comment is at most {text.COMMENT_MAX} characters", field="body")
+            raise InvalidInput(
+                "a comment is at most %(max)s characters", field="body", max=text.COMMENT_MAX
+            )
         if not text.is_public_id(note_id):
             raise NotFound("no such note")
         self._accounts.prepare_record(viewer)

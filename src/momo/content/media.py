@@ -34,7 +34,7 @@ class ImageIntake:
     def __call__(self, raw: bytes) -> CleanImage:
         if len(raw) > self._max_bytes:
             limit = self._max_bytes // (1024 * 1024)
-            raise PayloadTooLarge(f"an image is at most {limit} MB", field="images")
+            raise PayloadTooLarge("an image is at most %(mb)s MB", field="images", mb=limit)
         try:
             return self._gate.run(
                 lambda: scrub(
@@ -42,7 +42,7 @@ class ImageIntake:
                 )
             )
         except ImageRejected as error:
-            raise InvalidInput(str(error), field="images") from error
+            raise InvalidInput(error.template, field="images", **error.values) from error
 
 
 class MediaStore:

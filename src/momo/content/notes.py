@@ -42,9 +42,13 @@ def validate_note(title: str, body: str) -> tuple[str, str]:
     if not title:
         raise InvalidInput("a note needs a title", field="title")
     if len(title) > text.TITLE_MAX:
-        raise InvalidInput(f"the title is longer than {text.TITLE_MAX} characters", field="title")
+        raise InvalidInput(
+            "the title is longer than %(max)s characters", field="title", max=text.TITLE_MAX
+        )
     if len(body) > text.BODY_MAX:
-        raise InvalidInput(f"the body is longer than {text.BODY_MAX} characters", field="body")
+        raise InvalidInput(
+            "the body is longer than %(max)s characters", field="body", max=text.BODY_MAX
+        )
     return title, body
 
 
@@ -95,7 +99,9 @@ class NoteService:
         self._policy.check(viewer, "note")
         title, body = validate_note(title, body)
         if len(images) > self._max_images:
-            raise InvalidInput(f"a note takes at most {self._max_images} images", field="images")
+            raise InvalidInput(
+                "a note takes at most %(max)s images", field="images", max=self._max_images
+            )
         descriptions = [text.clean(alt)[:MAX_ALT] for alt in alts][: len(images)]
         cleaned = [self._scrub(raw) for raw in images]
         self._accounts.prepare_record(viewer)

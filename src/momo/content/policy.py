@@ -36,9 +36,11 @@ class PostingPolicy:
         decision = self._limiter.check(f"slow:{note_id}", viewer.account_id, 1, seconds)
         if not decision.allowed:
             raise TooManyRequests(
-                f"this thread is in slow mode: one comment every {seconds} seconds "
-                f"(try again in {decision.retry_after} s)",
+                "this thread is in slow mode: one comment every %(seconds)s seconds "
+                "(try again in %(wait)s s)",
                 decision.retry_after,
+                seconds=seconds,
+                wait=decision.retry_after,
             )
 
     def check(self, viewer: Viewer, action: str) -> None:
@@ -50,14 +52,16 @@ class PostingPolicy:
         if action != "reaction" and viewer.muted_until > self._time.now():
             until = bucket_iso(viewer.muted_until)
             raise Forbidden(
-                f"this account is muted until {until}; /me/notices (GET /api/me/sanctions) says "
-                "for which content and rule, and how to appeal"
+                "this account is muted until %(until)s; /me/notices (GET /api/me/sanctions) "
+                "says for which content and rule, and how to appeal",
+                until=until,
             )
         settled, probation = LIMITS[action]
         limit, window = probation if self.in_probation(viewer) else settled
         decision = self._limiter.check(action, viewer.account_id, limit, window)
         if not decision.allowed:
             raise TooManyRequests(
-                f"too many {action}s for now; try again in {decision.retry_after} seconds",
+                "too many of these for now; try again in %(seconds)s seconds",
                 decision.retry_after,
+                seconds=decision.retry_after,
             )

@@ -90,18 +90,22 @@ class ContextNoteService:
         if not body:
             raise InvalidInput("say what context readers need", field="body")
         if len(body) > MAX_BODY:
-            raise InvalidInput(f"a context note is at most {MAX_BODY} characters", field="body")
+            raise InvalidInput(
+                "a context note is at most %(max)s characters", field="body", max=MAX_BODY
+            )
         links = [link.strip() for link in sources if link.strip()]
         if not links:
             raise InvalidInput("a context note needs at least one source link", field="sources")
         if len(links) > MAX_SOURCES:
-            raise InvalidInput(f"at most {MAX_SOURCES} sources", field="sources")
+            raise InvalidInput("at most %(max)s sources", field="sources", max=MAX_SOURCES)
         for link in links:
             parts = urlsplit(link)
             if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 500:
-                raise InvalidInput(f"not a web link: {link[:80]}", field="sources")
+                raise InvalidInput("not a web link: %(link)s", field="sources", link=link[:80])
         if reason not in REASONS:
-            raise InvalidInput(f"reason must be one of {', '.join(REASONS)}", field="reason")
+            raise InvalidInput(
+                "reason must be one of %(reasons)s", field="reason", reasons=", ".join(REASONS)
+            )
         self._policy.check(viewer, "context")
         context_id = text.new_public_id()
         with self._db.write() as conn:
@@ -125,7 +129,7 @@ class ContextNoteService:
             raise InvalidInput("rating must be helpful, somewhat or not_helpful", field="rating")
         allowed = HELPFUL_TAGS + UNHELPFUL_TAGS
         if any(tag not in allowed for tag in tags):
-            raise InvalidInput(f"tags are among {', '.join(allowed)}", field="tags")
+            raise InvalidInput("tags are among %(tags)s", field="tags", tags=", ".join(allowed))
         if not text.is_public_id(context_id):
             raise NotFound("no such context note")
         self._policy.check(viewer, "rating")

@@ -75,7 +75,9 @@ class FeedService:
         if not q:
             raise InvalidInput("type something to search for", field="q")
         if len(q) > SEARCH_MAX_QUERY:
-            raise InvalidInput(f"a search is at most {SEARCH_MAX_QUERY} characters", field="q")
+            raise InvalidInput(
+                "a search is at most %(max)s characters", field="q", max=SEARCH_MAX_QUERY
+            )
         phrases = text.query_phrases(q)
         if not phrases:
             raise InvalidInput("search for words or characters, not only symbols", field="q")

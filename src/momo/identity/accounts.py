@@ -110,7 +110,7 @@ class AccountService:
 
     def set_role(self, key: str, role: str) -> None:
         if role not in ROLES:
-            raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
+            raise InvalidInput("role must be one of %(roles)s", roles=", ".join(ROLES))
         account_id = self.find_by_key(key)
         if account_id is None:
             raise InvalidInput("no account has that key")

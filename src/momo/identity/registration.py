@@ -56,8 +56,9 @@ class Registration:
         decision = self._limiter.check("signup", client_subject, limit, 3600)
         if not decision.allowed:
             raise TooManyRequests(
-                f"too many new accounts from here; try again in {decision.retry_after} seconds",
+                "too many new accounts from here; try again in %(seconds)s seconds",
                 decision.retry_after,
+                seconds=decision.retry_after,
             )
         # An invite from a settled member also opens the way on an open server,
         # without the puzzle (for browsers without JavaScript).

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from momo.identity.tables import thread_voices
 from momo.keyring import Keyring
+from momo.translation import translate
 
 OP = 0
 
@@ -64,5 +65,5 @@ def forget_thread(conn: Connection, note_id: str) -> None:
 
 def voice_label(number: int, persona_name: str, locale: str) -> str:
     if number == OP:
-        return "楼主" if locale.startswith("zh") else "OP"
+        return translate(locale, "OP")
     return f"{persona_name} {number}"

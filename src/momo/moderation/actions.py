@@ -158,13 +158,17 @@ class ModerationService:
     ) -> str:
         require_moderator(moderator, self._time.now())
         if kind not in ACTIONS:
-            raise InvalidInput(f"action must be one of: {', '.join(ACTIONS)}", field="action")
+            raise InvalidInput(
+                "action must be one of: %(actions)s", field="action", actions=", ".join(ACTIONS)
+            )
         if rule not in REASONS and rule != SURGE:
-            raise InvalidInput(f"rule must be one of: {', '.join(REASONS)}", field="rule")
+            raise InvalidInput(
+                "rule must be one of: %(rules)s", field="rule", rules=", ".join(REASONS)
+            )
         if kind == "slow_mode" and not (seconds is not None and 0 <= seconds <= MAX_SLOW_MODE):
             raise InvalidInput("slow mode needs seconds (0 turns it off)", field="seconds")
         if not text.is_public_id(target_id):
-            raise NotFound(f"no such {target_type}")
+            raise NotFound("no such %(kind)s", kind=target_type)
         action_id = text.new_public_id()
         now = self._time.now()
         with self._db.write() as conn:

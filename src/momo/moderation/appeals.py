@@ -84,7 +84,9 @@ class AppealService:
         if not body:
             raise InvalidInput("say why the decision was wrong", field="text")
         if len(body) > APPEAL_MAX:
-            raise InvalidInput(f"an appeal is at most {APPEAL_MAX} characters", field="text")
+            raise InvalidInput(
+                "an appeal is at most %(max)s characters", field="text", max=APPEAL_MAX
+            )
         appeal_id = text.new_public_id()
         with self._db.write() as conn:
             if self._standing.read(viewer.account_id, conn).step_of(action_id) is None:

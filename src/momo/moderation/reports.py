@@ -44,12 +44,16 @@ class ReportService:
         self, viewer: Viewer, target_type: str, target_id: str, reason: str, detail: str = ""
     ) -> str:
         if reason not in REASONS:
-            raise InvalidInput(f"reason must be one of: {', '.join(REASONS)}", field="reason")
+            raise InvalidInput(
+                "reason must be one of: %(reasons)s", field="reason", reasons=", ".join(REASONS)
+            )
         detail = text.clean(detail)
         if len(detail) > DETAIL_MAX:
-            raise InvalidInput(f"detail is at most {DETAIL_MAX} characters", field="detail")
+            raise InvalidInput(
+                "detail is at most %(max)s characters", field="detail", max=DETAIL_MAX
+            )
         if not text.is_public_id(target_id):
-            raise NotFound(f"no such {target_type}")
+            raise NotFound("no such %(kind)s", kind=target_type)
         self._policy.check(viewer, "report")
         report_id = text.new_public_id()
         # One report per person and item, without a value that is stable across items.
@@ -59,7 +63,7 @@ class ReportService:
             with self._db.write() as conn:
                 target = load_target(conn, target_type, target_id)
                 if target.status != "visible":
-                    raise NotFound(f"no such {target_type}")
+                    raise NotFound("no such %(kind)s", kind=target_type)
                 exists = conn.scalar(
                     select(reports.c.id).where(
                         reports.c.target_type == target_type,

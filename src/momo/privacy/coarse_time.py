@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from momo.translation import relative_age, translate
+
 Clock = Callable[[], float]
 
 
@@ -37,31 +39,12 @@ def coarse_date(bucket_start: int) -> str:
     return datetime.fromtimestamp(bucket_start, UTC).strftime("%Y-%m-%d")
 
 
-_UNITS = (
-    (365 * 86400, "year"),
-    (30 * 86400, "month"),
-    (7 * 86400, "week"),
-    (86400, "day"),
-    (3600, "hour"),
-    (60, "minute"),
-)
-
-_ZH = {"year": "年", "month": "个月", "week": "周", "day": "天", "hour": "小时", "minute": "分钟"}
-
-
 def relative(bucket_start: int, now: float, granularity_seconds: int, locale: str) -> str:
-    """'刚刚' / 'just now' inside the current bucket, else '3 小时前' / '3 hours ago'."""
+    """'刚刚' / 'just now' inside the current bucket, else '3小时前' / '3 hours ago'."""
     age = max(0.0, now - bucket_start)
-    chinese = locale.startswith("zh")
     if age < granularity_seconds or age < 60:
-        return "刚刚" if chinese else "just now"
-    for seconds, unit in _UNITS:
-        if age >= seconds:
-            count = int(age // seconds)
-            if chinese:
-                return f"{count} {_ZH[unit]}前"
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "刚刚" if chinese else "just now"  # pragma: no cover - loop always returns
+        return translate(locale, "just now")
+    return relative_age(age, locale)
 
 
 class CoarseTime:

@@ -55,7 +55,13 @@ def nearest_shape(width: int, height: int) -> tuple[int, int]:
 
 
 class ImageRejected(ValueError):
-    """The upload is not an image Momo will store; the message says why."""
+    """The upload is not an image Momo will store; the message says why. It is an
+    English msgid with %(name)s placeholders, filled from ``values``."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.template = message
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int, gate: ScrubGate = UNGA
     if not raw:
         raise ImageRejected("the file is empty")
     if len(raw) > max_bytes:
-        raise ImageRejected(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise ImageRejected("the file is larger than %(mb)s MB", mb=max_bytes // (1024 * 1024))
     kind = _sniff(raw)
     if kind is None:
         raise ImageRejected("the file is not a JPEG, PNG, GIF or WebP image")
@@ -134,7 +140,7 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int, gate: ScrubGate = UNGA
             with Image.open(io.BytesIO(raw), formats=[kind]) as source:
                 width, height = source.size
                 if getattr(source, "n_frames", 1) > MAX_FRAMES:
-                    raise ImageRejected(f"the image has more than {MAX_FRAMES} frames")
+                    raise ImageRejected("the image has more than %(max)s frames", max=MAX_FRAMES)
                 shape = nearest_shape(width, height)
                 if kind == "JPEG":  # decode at a reduced scale: far less memory and time
                     short_edge = min(full_size(shape))
@@ -143,7 +149,7 @@ def scrub(raw: bytes, *, max_bytes: int, max_pixels: int, gate: ScrubGate = UNGA
                 # at a fraction of its size, other formats at full size.
                 decoded = source.size[0] * source.size[1]
                 if decoded > max_pixels:
-                    raise ImageRejected(f"the image has more than {max_pixels} pixels")
+                    raise ImageRejected("the image has more than %(max)s pixels", max=max_pixels)
                 with gate.admit(decoded):
                     small = _decode_small(source, shape)
         except ImageRejected:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from momo.privacy import names_and_places
+from momo.translation import N_, translate
 
 MAX_CHARS = 1_000_000
 
@@ -38,40 +39,27 @@ KINDS = (
     "postcode",
 )
 
+# Why each kind gives a person away; English msgids, translated where shown.
 EXPLANATIONS = {
-    "en": {
-        "phone": "A phone number reaches you directly and links this post to your real identity.",
-        "cn_id": "A resident ID number identifies exactly one person.",
-        "email": "An email address is usually tied to your name or other accounts.",
-        "bank_card": "A bank card number identifies you and can be misused.",
-        "qq": "A QQ number leads straight to your QQ profile.",
-        "wechat": "A WeChat ID leads straight to your WeChat account.",
-        "plate": "A licence plate identifies your car, and through it you.",
-        "address": "A street address, building or room number shows where you live or work.",
-        "ip_address": "An IP address can reveal your network and rough location.",
-        "affiliation": "Naming your school or employer narrows down who you are.",
-        "person_name": "A real name identifies someone: you, or a person who did not agree to be named.",
-        "postcode": "A postcode narrows a place down to a few streets.",
-    },
-    "zh-CN": {
-        "phone": "电话号码能直接联系到你，也能把这条内容和你的真实身份联系起来。",
-        "cn_id": "身份证号唯一对应一个人。",
-        "email": "邮箱通常和你的名字或其他账号绑定。",
-        "bank_card": "银行卡号能识别你，也可能被盗用。",
-        "qq": "QQ 号能直接找到你的 QQ 资料。",
-        "wechat": "微信号能直接找到你的微信。",
-        "plate": "车牌号能识别你的车，进而识别你。",
-        "address": "具体到路、门牌、楼栋或房间的地址会暴露你住在或工作在哪里。",
-        "ip_address": "IP 地址可能暴露你的网络和大致位置。",
-        "affiliation": "说出你的学校或单位会大大缩小“你是谁”的范围。",
-        "person_name": "真实姓名能识别一个人：你自己，或没有同意被点名的人。",
-        "postcode": "邮编能把位置缩小到几条街。",
-    },
+    "phone": N_("A phone number reaches you directly and links this post to your real identity."),
+    "cn_id": N_("A resident ID number identifies exactly one person."),
+    "email": N_("An email address is usually tied to your name or other accounts."),
+    "bank_card": N_("A bank card number identifies you and can be misused."),
+    "qq": N_("A QQ number leads straight to your QQ profile."),
+    "wechat": N_("A WeChat ID leads straight to your WeChat account."),
+    "plate": N_("A licence plate identifies your car, and through it you."),
+    "address": N_("A street address, building or room number shows where you live or work."),
+    "ip_address": N_("An IP address can reveal your network and rough location."),
+    "affiliation": N_("Naming your school or employer narrows down who you are."),
+    "person_name": N_(
+        "A real name identifies someone: you, or a person who did not agree to be named."
+    ),
+    "postcode": N_("A postcode narrows a place down to a few streets."),
 }
 
 
 def explain(kind: str, locale: str) -> str:
-    return EXPLANATIONS["en" if locale == "en" else "zh-CN"][kind]
+    return translate(locale, EXPLANATIONS[kind])
 
 
 class TextTooLong(ValueError):

@@ -30,7 +30,9 @@ class RateLimited(TooManyRequests):
     """A limit refused the request: a 429 with Retry-After, like every domain refusal."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many requests; try again in {retry_after} s", retry_after)
+        super().__init__(
+            "too many requests; try again in %(seconds)s s", retry_after, seconds=retry_after
+        )
 
 
 class CounterStore(Protocol):

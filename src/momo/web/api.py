@@ -200,9 +200,11 @@ class StyleRequest(BaseModel):
 
 
 @router.post("/style/exposure", response_model=Exposure)
-def style_exposure(body: StyleRequest, momo: MomoDep, viewer: SignedInDep) -> Exposure:
+def style_exposure(
+    body: StyleRequest, momo: MomoDep, viewer: SignedInDep, locale: LocaleDep
+) -> Exposure:
     """How distinctive a draft is against your own posts and the community. Not stored."""
-    return momo.style_exposure(viewer, body.text)
+    return momo.style_exposure(viewer, body.text, locale)
 
 
 @router.get("/persona", response_model=Persona)

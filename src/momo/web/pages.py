@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +21,16 @@ from momo.identity.accounts import Viewer
 from momo.identity.voices import voice_label
 from momo.privacy.coarse_time import clock_time
 from momo.privacy.pii import Finding, explain, scan
+from momo.translation import (
+    LOCALES,
+    current_locale,
+    local_time,
+    speaking,
+    template_gettext,
+    template_ngettext,
+    template_npgettext,
+    template_pgettext,
+)
 from momo.web.api import set_session_cookie
 from momo.web.deps import (
     LANG_COOKIE,
@@ -33,10 +44,26 @@ from momo.web.deps import (
     get_momo,
     get_viewer,
 )
-from momo.web.i18n import LOCALES, translate
+from momo.web.labels import label_for
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+)
+# The page's locale is set around each render (``speaking``); these read it.
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    template_gettext,
+    template_ngettext,
+    newstyle=True,
+    pgettext=template_pgettext,
+    npgettext=template_npgettext,
+)
+templates.env.globals["label_for"] = label_for
+templates.env.filters["local_time"] = lambda iso: local_time(iso, current_locale())
 
 
 def render_body(body: str) -> Markup:
@@ -87,13 +114,15 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         "viewer": viewer,
         "persona": momo.persona,
         "csrf": momo.accounts.csrf_token(viewer.token) if viewer else "",
-        "t": lambda key, **values: translate(locale, key, **values),
         "voice_label": lambda n: voice_label(n, momo.persona.name, locale),
         "other_locale": "en" if locale == "zh-CN" else "zh-CN",
         "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "crisis_lines": momo.crisis.lines,
     }
-    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    with speaking(locale):
+        response: HTMLResponse = templates.TemplateResponse(
+            request, name, {**base, **context}, status_code=status
+        )
     response.headers["Cache-Control"] = "no-store" if viewer else "private, max-age=0"
     return response
 
@@ -378,13 +407,16 @@ def compose_style(
     request: Request,
     momo: MomoDep,
     viewer: SignedInDep,
+    locale: LocaleDep,
     title: Annotated[str, Form(max_length=1000)] = "",
     body: Annotated[str, Form(max_length=50_000)] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    """The no-JavaScript path of the style check: the draft comes back with the answer."""
+    """The style check: without JavaScript the draft comes back with the answer; with
+    it, the script takes the answer's block from this same page."""
     check_csrf(momo, viewer, csrf)
-    style = momo.style_exposure(viewer, f"{title}\n{body}") if (title + body).strip() else None
+    draft = f"{title}\n{body}"
+    style = momo.style_exposure(viewer, draft, locale) if draft.strip() else None
     return page(
         request, "compose.html", title=title, body=body, editing=None, warnings={}, style=style
     )

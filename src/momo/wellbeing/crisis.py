@@ -53,7 +53,9 @@ class PhraseList:
                 re.compile("|".join(f"(?:{p})" for p in skipped)) if skipped else None,
             )
         except (OSError, ValueError, re.error, AttributeError) as error:
-            raise InvalidInput(f"the crisis phrase list {path} cannot be used: {error}") from error
+            raise InvalidInput(
+                "the crisis phrase list %(path)s cannot be used: %(error)s", path=path, error=error
+            ) from error
 
 
 def load_lines(path: Path, region: str) -> list[CrisisLine]:
@@ -66,7 +68,10 @@ def load_lines(path: Path, region: str) -> list[CrisisLine]:
         ]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InvalidInput(
-            f"the crisis lines in {path} have no usable {region!r}: {error}"
+            "the crisis lines in %(path)s have no usable %(region)r: %(error)s",
+            path=path,
+            region=region,
+            error=error,
         ) from error
 
 

@@ -116,24 +116,29 @@ document.querySelectorAll("form[data-pow]").forEach((form) => {
   });
 });
 
-// The style check, in place, without leaving the composer.
+// The style check, in place, without leaving the composer. The server renders the
+// answer (the same block as without JavaScript, in the reader's language); only the
+// title, body and form token are sent, never the photos.
 document.querySelectorAll("[data-style-check]").forEach((button) => {
   button.addEventListener("click", async (event) => {
     const form = button.closest("form");
     const box = form.querySelector(".style-live");
-    const text = Array.from(form.querySelectorAll("input[name=title], textarea[name=body]")).map((f) => f.value).join("\n");
-    if (!text.trim() || !box) return;
+    const fields = Array.from(form.querySelectorAll("input[name=title], textarea[name=body], input[name=csrf]"));
+    if (!box || !fields.some((f) => f.name !== "csrf" && f.value.trim())) return;
     event.preventDefault();
+    const data = new FormData();
+    fields.forEach((f) => data.append(f.name, f.value));
+    box.setAttribute("aria-busy", "true");
+    box.textContent = button.dataset.checking || "…";
+    button.disabled = true;
     try {
-      const response = await fetch("/api/style/exposure", {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }),
-      });
-      if (!response.ok) { form.requestSubmit(button); return; }
-      const result = await response.json();
-      box.innerHTML = `<section class="style-result"><h2>${escapeHtml(button.textContent)}</h2>` +
-        `<p><b>${escapeHtml(result.level)}</b>${result.score === null ? "" : ` (${Math.round(result.score * 100)}%)`}</p><ul>` +
-        result.markers.map((m) => `<li><b>${escapeHtml(m.text)}</b> · ${escapeHtml(m.explanation)}</li>`).join("") + "</ul></section>";
-    } catch (_) { form.requestSubmit(button); }
+      const response = await fetch("/compose/style", { method: "POST", body: data });
+      if (!response.ok) { button.disabled = false; form.requestSubmit(button); return; }
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      box.innerHTML = page.querySelector(".style-live")?.innerHTML || "";
+    } catch (_) { button.disabled = false; form.requestSubmit(button); return; }
+    box.removeAttribute("aria-busy");
+    button.disabled = false;
   });
 });
 
