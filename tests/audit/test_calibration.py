@@ -65,6 +65,8 @@ def test_the_chance_is_said_in_words_in_both_languages() -> None:
     assert "1/3" in in_words(0.34, 10, "zh-CN") and "10 个人" in in_words(0.34, 10, "zh-CN")
     assert in_words(0.02, 10, "en").startswith("Less than 1 in 20")
     assert in_words(0.71, 10, "en").startswith("About 7 in 10")
+    assert in_words(0.97, 10, "en").startswith("More than 9 in 10")
+    assert "9 成以上" in in_words(0.97, 10, "zh-CN")
     assert calibration.level(0.1) == "low" and calibration.level(0.3) == "medium"
     assert calibration.level(0.8) == "high"
 

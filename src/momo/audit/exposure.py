@@ -215,10 +215,17 @@ def in_words(chance: float, candidates: int, locale: str) -> str:
             n=max(2, round(1 / chance)),
             candidates=candidates,
         )
+    if chance < 0.9:
+        return translate(
+            locale,
+            "About %(tenths)s in 10 chance that someone who has other writing of yours could "
+            "pick you out among %(candidates)s people.",
+            tenths=round(chance * 10),
+            candidates=candidates,
+        )
     return translate(
         locale,
-        "About %(tenths)s in 10 chance that someone who has other writing of yours could "
-        "pick you out among %(candidates)s people.",
-        tenths=min(10, round(chance * 10)),
+        "More than 9 in 10 chance that someone who has other writing of yours could pick "
+        "you out among %(candidates)s people.",
         candidates=candidates,
     )
