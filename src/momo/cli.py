@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -266,6 +267,31 @@ def audit_instance(
     print_tables(result, console)
     if json_out:
         write_json(result, json_out)
+        console.print(f"wrote {json_out}")
+
+
+@audit_app.command("xhs-capture")
+def audit_xhs_capture(
+    capture: Annotated[Path, typer.Argument(help="A Zeeschuimer NDJSON export (RedNote)")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures")] = None,
+) -> None:
+    """Measure the real momo regime on Xiaohongshu from your own capture: how many
+    accounts wear the persona, and what still singles them out."""
+    from momo.audit.corpus import CorpusError
+    from momo.audit.xhs import describe, measure, read_capture
+
+    try:
+        regime = measure(read_capture(capture))
+    except CorpusError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    for sentence in describe(regime):
+        console.print(sentence)
+    if regime.skipped_lines:
+        skipped = ", ".join(f"{n} {why}" for why, n in regime.skipped_lines.items())
+        console.print(f"[yellow]skipped lines: {skipped}[/yellow]")
+    if json_out:
+        json_out.write_text(json.dumps(regime.as_dict(), ensure_ascii=False, indent=2) + "\n")
         console.print(f"wrote {json_out}")
 
 
