@@ -227,12 +227,18 @@ def audit_corpus(
         console=console,
     ) as progress:
         task = progress.add_task("attacking", total=len(steps))
-        result = audit(
-            posts,
-            seed=seed,
-            folds=folds,
-            progress=lambda label: progress.update(task, advance=1, description=f"done: {label}"),
-        )
+        try:
+            result = audit(
+                posts,
+                seed=seed,
+                folds=folds,
+                progress=lambda label: progress.update(
+                    task, advance=1, description=f"done: {label}"
+                ),
+            )
+        except CorpusError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from error
     print_tables(result, console)
     if json_out:
         write_json(result, json_out)
@@ -263,7 +269,11 @@ def audit_instance(
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from error
     with console.status(f"attacking {len(posts)} public posts"):
-        result = audit_public(posts, views, regime="momo")
+        try:
+            result = audit_public(posts, views, regime="momo")
+        except CorpusError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from error
     print_tables(result, console)
     if json_out:
         write_json(result, json_out)

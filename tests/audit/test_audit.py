@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from momo.audit.corpus import CorpusError, load
+from momo.audit.corpus import CorpusError, Post, load
 from momo.audit.run import audit
 from momo.audit.stylometry import BASELINE
 from momo.cli import app
@@ -36,12 +36,28 @@ def test_regimes_rank_as_the_study_claims(mail_result) -> None:  # type: ignore[
 
 
 def test_stylometric_attacker_meets_the_baseline(mail_result) -> None:  # type: ignore[no-untyped-def]
+    """The member is chosen by an inner cross-validation, not on the test labels, so
+    the reported figure is not the best of three by construction; it stays close."""
     accuracy = mail_result.style_accuracy
-    assert BASELINE in accuracy
-    assert accuracy[mail_result.style_attacker] >= accuracy[BASELINE]
-    assert mail_result.scores["momo"]["style"].top1.value == pytest.approx(
-        accuracy[mail_result.style_attacker], abs=1e-9
-    )
+    assert BASELINE in accuracy and mail_result.style_attacker in accuracy
+    reported = mail_result.scores["momo"]["style"].top1.value
+    assert reported >= accuracy[BASELINE] - 0.05
+    assert reported <= max(accuracy.values()) + 1e-9
+
+
+def test_duplicates_and_small_authors_leave_before_the_split() -> None:
+    posts = load(DATA / "mail-ham-a-sample.jsonl")
+    copies = [
+        Post(id=str(10_000 + i), author=p.author, text=f"  {p.text.upper()} ")
+        for i, p in enumerate(posts[:5])
+    ]
+    lonely = [
+        Post(id=str(20_000 + i), author="lonely@example.org", text=f"only {i}") for i in range(2)
+    ]
+    result = audit(posts + copies + lonely)
+    assert result.duplicates_removed == 5, "a copy differing in case and spaces is a copy"
+    assert result.authors_excluded == 1 and result.folds == 5
+    assert result.posts == len(posts)
 
 
 def test_chinese_verse_runs_too() -> None:

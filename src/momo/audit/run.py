@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,7 +12,7 @@ from numpy.typing import NDArray
 from sklearn.model_selection import StratifiedKFold
 
 from momo.audit import attacks, stylometry
-from momo.audit.corpus import Post
+from momo.audit.corpus import CorpusError, Post
 from momo.audit.metrics import Scores, score
 from momo.audit.regimes import CHANNELS, REGIMES, PublicPost, synthesise
 
@@ -22,6 +24,8 @@ class AuditResult:
     posts: int
     authors: int
     folds: int
+    duplicates_removed: int = 0
+    authors_excluded: int = 0  # fewer texts than folds: they could not be tested fairly
     scores: dict[str, dict[str, Scores]] = field(default_factory=dict)
     style_accuracy: dict[str, float] = field(default_factory=dict)
     style_attacker: str = ""
@@ -31,6 +35,8 @@ class AuditResult:
             "posts": self.posts,
             "authors": self.authors,
             "folds": self.folds,
+            "duplicates_removed": self.duplicates_removed,
+            "authors_excluded": self.authors_excluded,
             "style_attacker": self.style_attacker,
             "style_accuracy": self.style_accuracy,
             "baseline": stylometry.BASELINE,
@@ -45,15 +51,39 @@ Truth = NDArray[np.int64]
 Split = list[tuple[NDArray[np.int64], NDArray[np.int64]]]
 
 
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def usable(posts: list[Post], folds: int) -> tuple[list[int], int, int]:
+    """Which posts the audit attacks: the first of each set of duplicate texts (a
+    duplicate on both sides of a split is a free hit), by authors with at least
+    ``folds`` texts left (so no small author dictates the number of folds).
+    Returns the kept indices, how many duplicates went and how many authors."""
+    seen: set[str] = set()
+    unique = []
+    for i, post in enumerate(posts):
+        key = _normalised(post.text)
+        if key not in seen:
+            seen.add(key)
+            unique.append(i)
+    counts = Counter(posts[i].author for i in unique)
+    kept = [i for i in unique if counts[posts[i].author] >= folds]
+    excluded = sum(1 for n in counts.values() if n < folds)
+    return kept, len(posts) - len(unique), excluded
+
+
 def _prepare(posts: list[Post], folds: int, seed: int) -> tuple[Truth, Split, AuditResult]:
     authors = sorted({post.author for post in posts})
+    if len(authors) < 2:
+        raise CorpusError(
+            f"fewer than 2 authors with at least {folds} distinct texts: nothing to attribute"
+        )
     index = {author: i for i, author in enumerate(authors)}
     truth = np.array([index[post.author] for post in posts], dtype=np.int64)
-    smallest = int(np.bincount(truth).min())
-    k = max(2, min(folds, smallest))
-    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     split = list(splitter.split(np.zeros(len(truth)), truth))
-    return truth, split, AuditResult(posts=len(posts), authors=len(authors), folds=k)
+    return truth, split, AuditResult(posts=len(posts), authors=len(authors), folds=folds)
 
 
 def _attack_views(
@@ -79,8 +109,11 @@ def audit(
 ) -> AuditResult:
     """Attack a corpus under every regime, with metadata synthesised per author."""
     tick = progress or (lambda _label: None)
+    kept, duplicates, excluded = usable(posts, folds)
+    posts = [posts[i] for i in kept]
     truth, split, result = _prepare(posts, folds, seed)
-    style = stylometry.attack([post.text for post in posts], truth, split, result.authors)
+    result.duplicates_removed, result.authors_excluded = duplicates, excluded
+    style = stylometry.attack([post.text for post in posts], truth, split, result.authors, seed)
     result.style_accuracy, result.style_attacker = style.accuracy, style.chosen
     tick("writing style")
     views = synthesise(posts, seed)
@@ -96,8 +129,11 @@ def audit_public(
     posts: list[Post], views: list[PublicPost], *, regime: str, seed: int = 7, folds: int = 5
 ) -> AuditResult:
     """Attack one real public view (a live instance's export) with the same attackers."""
+    kept, duplicates, excluded = usable(posts, folds)
+    posts, views = [posts[i] for i in kept], [views[i] for i in kept]
     truth, split, result = _prepare(posts, folds, seed)
-    style = stylometry.attack([post.text for post in posts], truth, split, result.authors)
+    result.duplicates_removed, result.authors_excluded = duplicates, excluded
+    style = stylometry.attack([post.text for post in posts], truth, split, result.authors, seed)
     result.style_accuracy, result.style_attacker = style.accuracy, style.chosen
     result.scores[regime] = _attack_views(views, posts, truth, split, style.posterior, seed)
     return result
