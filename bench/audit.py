@@ -1,4 +1,6 @@
-"""The anonymity audit as a benchmark: headline figures per corpus, and its speed.
+"""The anonymity audit as a benchmark: headline figures per corpus, the open-world,
+unsupervised, cross-domain and scaling tables (each labelled measured or simulated),
+and its speed.
 
     .venv/bin/python bench/audit.py [CORPUS.jsonl ...]
 
@@ -19,6 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from momo.audit.corpus import Post, load  # noqa: E402
 from momo.audit.run import audit  # noqa: E402
 from momo.audit.stylometry import BASELINE  # noqa: E402
+from momo.audit.threats import assess, describe  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpora"
 
@@ -52,6 +55,9 @@ def main() -> None:
     corpora = {path.name: load(path) for path in paths}
     for name, posts in corpora.items():
         headline(name, posts)
+        print(f"\n{name}: the threats beyond a closed world")
+        for line in describe(assess(posts)):
+            print(f"  {line}")
     merged = [post for posts in corpora.values() for post in posts][:2000]
     elapsed = headline(f"speed check: first 2,000 texts of {' + '.join(corpora)}", merged)
     print(f"\n2,000-text audit: {elapsed:.1f} s of a 60 s budget ({elapsed / 60:.2f} of it)")

@@ -280,6 +280,35 @@ def audit_instance(
         console.print(f"wrote {json_out}")
 
 
+@audit_app.command("threats")
+def audit_threats(
+    corpus: Annotated[Path, typer.Argument(help='JSON Lines of {"id", "author", "text"}')],
+    other_domain: Annotated[
+        Path | None,
+        typer.Option("--other-domain", help="The same authors writing another genre"),
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures")] = None,
+) -> None:
+    """Open-world attribution, unsupervised linking, cross-domain attribution, and
+    curves over suspects and samples per author: the threats beyond a closed world."""
+    from momo.audit.corpus import CorpusError, load
+    from momo.audit.threats import assess, describe
+
+    try:
+        posts = load(corpus)
+        other = load(other_domain) if other_domain else None
+        with console.status("attacking"):
+            threats = assess(posts, other_domain=other)
+    except CorpusError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    for line in describe(threats):
+        console.print(line, highlight=False)
+    if json_out:
+        json_out.write_text(json.dumps(threats.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        console.print(f"wrote {json_out}")
+
+
 @audit_app.command("xhs-capture")
 def audit_xhs_capture(
     capture: Annotated[Path, typer.Argument(help="A Zeeschuimer NDJSON export (RedNote)")],
