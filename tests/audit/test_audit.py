@@ -111,3 +111,57 @@ def test_bad_corpora_get_clear_errors(tmp_path: Path, content: bytes, message: s
 def test_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["audit", "corpus", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2 and "cannot read" in result.output
+
+
+def test_every_figure_says_how_it_is_known_and_the_simulated_part_comes_first(
+    mail_result, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from momo.audit.report import write_html, write_json
+
+    write_json(mail_result, tmp_path / "a.json")
+    payload = json.loads((tmp_path / "a.json").read_text())
+    first_key = next(iter(payload))
+    assert first_key == "read_first" and "simulated" in payload["read_first"]
+    assert payload["provenance"]["style"].startswith("measured")
+    assert payload["provenance"]["timing"].startswith("simulated")
+    write_html(mail_result, tmp_path / "a.html", "mail")
+    page = (tmp_path / "a.html").read_text()
+    assert page.index("simulated") < page.index("<svg"), "the caveat before any figure"
+
+
+def test_voice_inside_a_thread_is_not_counted_as_re_identification(mail_result) -> None:  # type: ignore[no-untyped-def]
+    momo = mail_result.scores["momo"]
+    assert "voice across threads" in momo
+    assert momo["voice across threads"].top1.value < momo["voice"].top1.value
+
+
+def test_momo_timing_no_longer_helps_the_attacker() -> None:
+    """The first release started the synthetic clock at 08:53:20, so the one-way publish
+    jitter pushed posts into a habit's next hour and Momo's coarse times beat exact
+    ones in 5 of 5 seeds. Coarse, jittered times must not beat exact ones."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    from momo.audit import attacks
+    from momo.audit.metrics import score
+    from momo.audit.regimes import synthesise
+
+    posts = load(DATA / "mail-ham-a-sample.jsonl")
+    authors = sorted({p.author for p in posts})
+    truth = np.array([authors.index(p.author) for p in posts])
+    wins = 0
+    for seed in range(5):
+        split = list(
+            StratifiedKFold(5, shuffle=True, random_state=seed).split(np.zeros(len(truth)), truth)
+        )
+        views = synthesise(posts, seed)
+        timing = {
+            regime: score(
+                attacks.channel_posteriors(views[regime], truth, split, len(authors))["timing"],
+                truth,
+                seed=seed,
+            ).top1.value
+            for regime in ("profile", "momo")
+        }
+        wins += timing["momo"] > timing["profile"]
+    assert wins <= 2, f"Momo's timing beat exact times in {wins} of 5 seeds"

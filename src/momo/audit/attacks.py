@@ -95,6 +95,17 @@ def _clock(view: PublicPost) -> list[Hashable]:
     return [moment.hour, moment.weekday() >= 5, moment.minute // 15]
 
 
+def linked_in_thread(views: Sequence[PublicPost], folds: Folds) -> NDArray[np.bool_]:
+    """Posts whose (thread, voice) also labels a training post: a voice links them
+    inside one thread, which Momo shows by design. Re-identification is the rest."""
+    linked = np.zeros(len(views), dtype=bool)
+    for train, test in folds:
+        seen = {views[i].voice for i in train if views[i].voice is not None}
+        for i in test:
+            linked[i] = views[i].voice is not None and views[i].voice in seen
+    return linked
+
+
 def channel_posteriors(
     views: Sequence[PublicPost], truth: NDArray[np.int64], folds: Folds, classes: int
 ) -> dict[str, NDArray[np.float64]]:

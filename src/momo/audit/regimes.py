@@ -76,7 +76,10 @@ def synthesise(posts: list[Post], seed: int = 7) -> dict[str, list[PublicPost]]:
     }
     account_ids = {author: f"{rng.getrandbits(40):010x}" for author in authors}
 
-    base = 1_760_000_000
+    # Midnight UTC: an hour habit is an hour of the clock. (The first release started
+    # at 08:53:20, so a post's hour straddled two and the one-way jitter pushed posts
+    # into the later one, which made Momo's jitter look like it helped the attacker.)
+    base = 1_759_968_000
     facts = []
     for post in posts:
         h = habits[post.author]

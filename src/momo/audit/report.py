@@ -14,7 +14,64 @@ from momo.audit.regimes import REGIMES
 from momo.audit.run import AuditResult
 from momo.audit.stylometry import BASELINE
 
-ROWS = ("identifier", "voice", "timing", "region", "image", "style", "all channels")
+ROWS = (
+    "identifier",
+    "voice",
+    "voice across threads",
+    "timing",
+    "region",
+    "image",
+    "style",
+    "all channels",
+)
+# How each figure is known. A corpus has text and authors but no metadata, so its
+# metadata channels come from a seeded model (regimes.py); an instance's come from
+# its real public export.
+SIMULATED = "simulated"
+PROVENANCE_CORPUS = {
+    "identifier": "simulated: each regime's account ids and pseudonyms",
+    "voice": "simulated: 12 communities, threads drawn per post; includes posts a "
+    "thread voice links by design",
+    "voice across threads": "simulated: voice, counting only posts no thread voice links",
+    "timing": "simulated: two peak hours per author, 80% of posts in them",
+    "region": "simulated: 31 provinces, uniform",
+    "image": "simulated: 40 devices, 40% of posts with a photo",
+    "style": "measured: the corpus text",
+    "all channels": "mixed: style measured, the rest simulated",
+}
+PROVENANCE_INSTANCE = {
+    "identifier": "measured: the public export carries none",
+    "voice": "measured: the export's per-thread voices",
+    "voice across threads": "measured: the export's voices, posts no thread voice links",
+    "timing": "measured: the stored coarse times",
+    "region": "measured: Momo shows none",
+    "image": "not measured: served images are not inspected",
+    "style": "measured: the public text",
+    "all channels": "measured, images not inspected",
+}
+
+
+def provenance(result: AuditResult) -> dict[str, str]:
+    return PROVENANCE_CORPUS if "momo-xhs" in result.scores else PROVENANCE_INSTANCE
+
+
+def simulated_first(result: AuditResult) -> str:
+    """The caveat that comes before any figure, not after."""
+    if "momo-xhs" not in result.scores:
+        return (
+            "Measured on this instance's public export; photos are not inspected yet. "
+            "Voices inside one thread link posts by design, so 'voice across threads' is "
+            "the figure that counts."
+        )
+    return (
+        "Read this first: only writing style is measured on real text here. Every other "
+        "channel (identifiers, voices, timing, region, images) is simulated from a seeded "
+        "per-author model, so those figures show what each regime exposes, not what any "
+        "real platform leaks. Voices inside one thread link posts by design; 'voice "
+        "across threads' is the figure that counts."
+    )
+
+
 REGIME_LABELS = {
     "profile": "profile (a pseudonym per account)",
     "momo-xhs": "momo-xhs (shared name, but account ids, IP labels, photo metadata)",
@@ -38,7 +95,7 @@ def summary(result: AuditResult) -> str:
         )
     combined, chance = momo["all channels"], momo["all channels"].chance_top1
     strongest = max(
-        (channel for channel in ROWS[:-1]), key=lambda channel: momo[channel].top1.value
+        (c for c in ROWS[:-1] if c in momo and c != "voice"), key=lambda c: momo[c].top1.value
     )
     xhs = result.scores["momo-xhs"]["all channels"].top1.value
     return (
@@ -57,6 +114,7 @@ def summary(result: AuditResult) -> str:
 
 
 def print_tables(result: AuditResult, console: Console) -> None:
+    console.print(f"[bold yellow]{simulated_first(result)}[/bold yellow]")
     console.print(
         f"[bold]{result.posts} posts by {result.authors} authors[/bold], {result.folds}-fold, "
         f"chance top-1 {_pct(1 / result.authors)}"
@@ -77,9 +135,12 @@ def print_tables(result: AuditResult, console: Console) -> None:
             "pair AUC",
             "anon. set",
             "min-H bits",
+            "how we know",
         ):
-            table.add_column(column, justify="left" if column == "channel" else "right")
-        for channel in ROWS:
+            table.add_column(
+                column, justify="left" if column in ("channel", "how we know") else "right"
+            )
+        for channel in [c for c in ROWS if c in result.scores[regime]]:
             s = result.scores[regime][channel]
             table.add_row(
                 channel,
@@ -88,6 +149,7 @@ def print_tables(result: AuditResult, console: Console) -> None:
                 f"{s.auc.value:.3f}",
                 f"{s.anonymity_set.value:.1f} / {s.authors}",
                 f"{s.min_entropy_bits:.2f}",
+                provenance(result)[channel],
             )
         table.caption = f"chance: top-1 {_pct(1 / result.authors)}, top-5 {_pct(min(5, result.authors) / result.authors)}, AUC 0.500, set {result.authors}"
         console.print(table)
@@ -95,17 +157,23 @@ def print_tables(result: AuditResult, console: Console) -> None:
 
 
 def write_json(result: AuditResult, path: Path) -> None:
-    payload = {**result.as_dict(), "summary": summary(result)}
+    payload = {
+        "read_first": simulated_first(result),
+        "provenance": provenance(result),
+        **result.as_dict(),
+        "summary": summary(result),
+    }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def _bar_panel(title: str, scores: dict[str, Scores]) -> str:
     width, row = 460, 26
-    height = row * len(ROWS) + 30
+    rows = [c for c in ROWS if c in scores]
+    height = row * len(rows) + 30
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">']
     chance = next(iter(scores.values())).chance_top1
     x0, span = 110, 300
-    for i, channel in enumerate(ROWS):
+    for i, channel in enumerate(rows):
         s = scores[channel]
         y = 10 + i * row
         w = span * s.top1.value
@@ -137,14 +205,15 @@ def write_html(result: AuditResult, path: Path, corpus_name: str) -> None:
     for regime in REGIMES:
         rows = "".join(
             f"<tr><td>{html.escape(c)}</td><td>{_pct(s.top1.value)}</td><td>{_pct(s.top5.value)}</td>"
-            f"<td>{s.auc.value:.3f}</td><td>{s.anonymity_set.value:.1f}</td><td>{s.min_entropy_bits:.2f}</td></tr>"
+            f"<td>{s.auc.value:.3f}</td><td>{s.anonymity_set.value:.1f}</td><td>{s.min_entropy_bits:.2f}</td>"
+            f"<td>{html.escape(provenance(result).get(c, ''))}</td></tr>"
             for c, s in result.scores[regime].items()
         )
         panels.append(
             f'<section class="panel"><h2>{html.escape(REGIME_LABELS[regime])}</h2>'
             f"{_bar_panel(regime, result.scores[regime])}"
             f"<table><tr><th>channel</th><th>top-1</th><th>top-5</th><th>pair AUC</th>"
-            f"<th>anonymity set</th><th>min-entropy (bits)</th></tr>{rows}</table></section>"
+            f"<th>anonymity set</th><th>min-entropy (bits)</th><th>how we know</th></tr>{rows}</table></section>"
         )
     attackers = "".join(
         f"<li>{html.escape(name)}: {_pct(acc)}{' (chosen)' if name == result.style_attacker else ''}</li>"
@@ -162,6 +231,7 @@ table{{border-collapse:collapse;font-size:13px;width:100%}} td,th{{padding:3px 6
 td:first-child,th:first-child{{text-align:left}} .how{{color:#555}}
 </style></head><body>
 <h1>How anonymous are people here?</h1>
+<p class="summary"><b>{html.escape(simulated_first(result))}</b></p>
 <p class="summary">{html.escape(summary(result))}</p>
 <p>{result.posts} posts by {result.authors} authors from <code>{html.escape(corpus_name)}</code>, attacked with
 {result.folds}-fold cross-validation in a closed world. Bars show how often the attacker's first guess is the

@@ -98,6 +98,13 @@ def _attack_views(
     posteriors = attacks.channel_posteriors(views, truth, split, classes)
     posteriors["style"] = style_posterior
     channels = {name: score(posteriors[name], truth, seed=seed) for name in CHANNELS}
+    # Voice counts twice otherwise: inside a thread it links posts by design; only the
+    # posts it cannot link that way measure re-identification across threads.
+    across = ~attacks.linked_in_thread(views, split)
+    if across.sum() >= 2 and len(np.unique(truth[across])) >= 2:
+        channels["voice across threads"] = score(
+            posteriors["voice"][across], truth[across], seed=seed
+        )
     soft = [p for name, p in posteriors.items() if name != "identifier"]
     combined = attacks.combine(soft, hard=[posteriors["identifier"]])
     channels["all channels"] = score(combined, truth, seed=seed)
