@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from momo.audit.corpus import Post, load  # noqa: E402
-from momo.audit.run import audit  # noqa: E402
+from momo.audit.run import audit, seed_sweep, style_without_boilerplate  # noqa: E402
 from momo.audit.stylometry import BASELINE  # noqa: E402
 from momo.audit.threats import assess, describe  # noqa: E402
 
@@ -55,9 +55,18 @@ def main() -> None:
     corpora = {path.name: load(path) for path in paths}
     for name, posts in corpora.items():
         headline(name, posts)
+        with_lines, without, removed = style_without_boilerplate(posts)
+        print(
+            f"  style without each author's repeated lines ({removed} removed): "
+            f"{100 * without:.1f}% (with them {100 * with_lines:.1f}%)"
+        )
         print(f"\n{name}: the threats beyond a closed world")
         for line in describe(assess(posts)):
             print(f"  {line}")
+    first = next(iter(corpora))
+    print(f"\n{first}: momo regime top-1 over seeds 7-9 (lowest-highest; split and metadata vary)")
+    for channel, (low, high) in seed_sweep(corpora[first], range(7, 10))["momo"].items():
+        print(f"  {channel:<22}{100 * low:>6.1f} - {100 * high:.1f}")
     merged = [post for posts in corpora.values() for post in posts][:2000]
     elapsed = headline(f"speed check: first 2,000 texts of {' + '.join(corpora)}", merged)
     print(f"\n2,000-text audit: {elapsed:.1f} s of a 60 s budget ({elapsed / 60:.2f} of it)")

@@ -165,3 +165,62 @@ def test_momo_timing_no_longer_helps_the_attacker() -> None:
         }
         wins += timing["momo"] > timing["profile"]
     assert wins <= 2, f"Momo's timing beat exact times in {wins} of 5 seeds"
+
+
+def test_boilerplate_is_measured_apart_from_style() -> None:
+    """Authors told apart only by a signature line: with it, style looks perfect;
+    without each author's repeated lines, it falls to about chance."""
+    import random
+
+    from momo.audit.run import strip_boilerplate, style_without_boilerplate
+
+    rng = random.Random(1)
+    words = [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "it",
+        "that",
+        "was",
+        "for",
+        "on",
+        "are",
+        "with",
+        "as",
+        "at",
+        "be",
+        "this",
+        "have",
+    ]
+    posts = [
+        Post(
+            f"{a}-{i}",
+            f"author{a}",
+            " ".join(rng.sample(words, 10)) + f"\n-- sent by desk {a:02d} --",
+        )
+        for a in range(8)
+        for i in range(6)
+    ]
+    stripped, removed = strip_boilerplate(posts)
+    assert removed == 48 and all("desk" not in p.text for p in stripped)
+    with_lines, without, _ = style_without_boilerplate(posts)
+    assert with_lines > 0.9 and without < 0.4
+
+
+def test_the_most_exposed_authors_are_reported_without_names(mail_result) -> None:  # type: ignore[no-untyped-def]
+    worst = mail_result.style_worst_cases
+    assert worst["most_exposed_author_top1"] >= worst["90th_percentile_author_top1"]
+    assert worst["90th_percentile_author_top1"] >= worst["median_author_top1"]
+    assert not any("@" in key for key in worst)
+
+
+def test_a_seed_sweep_reports_the_spread() -> None:
+    from momo.audit.run import seed_sweep
+
+    spread = seed_sweep(load(DATA / "tang-shi-sample.jsonl"), range(2), folds=3)
+    low, high = spread["momo"]["timing"]
+    assert 0 <= low <= high <= 1
+    assert set(spread) == {"profile", "momo-xhs", "momo"}

@@ -126,6 +126,14 @@ def print_tables(result: AuditResult, console: Console) -> None:
         label = name + (" [chosen]" if name == result.style_attacker else "")
         attacker.add_row(label + (" (baseline)" if name == BASELINE else ""), _pct(accuracy))
     console.print(attacker)
+    if result.style_worst_cases:
+        worst = result.style_worst_cases
+        console.print(
+            f"Most exposed author: style top-1 {_pct(worst['most_exposed_author_top1'])}; "
+            f"90th percentile {_pct(worst['90th_percentile_author_top1'])}; median "
+            f"{_pct(worst['median_author_top1'])}; "
+            f"{_pct(worst['share_of_authors_above_half'])} of authors above one in two."
+        )
     for regime in [r for r in REGIMES if r in result.scores]:
         table = Table(title=REGIME_LABELS[regime])
         for column in (
