@@ -288,6 +288,9 @@ def audit_threats(
         typer.Option("--other-domain", help="The same authors writing another genre"),
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures")] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained report")
+    ] = None,
 ) -> None:
     """Open-world attribution, unsupervised linking, cross-domain attribution, and
     curves over suspects and samples per author: the threats beyond a closed world."""
@@ -307,6 +310,11 @@ def audit_threats(
     if json_out:
         json_out.write_text(json.dumps(threats.as_dict(), ensure_ascii=False, indent=2) + "\n")
         console.print(f"wrote {json_out}")
+    if html_out:
+        from momo.audit.report import write_threats_html
+
+        write_threats_html(threats, html_out, corpus.name)
+        console.print(f"wrote {html_out}")
 
 
 @audit_app.command("xhs-capture")

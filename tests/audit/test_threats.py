@@ -122,3 +122,16 @@ def test_the_command_prints_every_threat_and_labels_it_measured(tmp_path: Path) 
     assert written["open_world"]["suspects"] == 4
     missing = CliRunner().invoke(app, ["audit", "threats", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2 and "cannot read" in missing.output
+
+
+def test_the_threats_report_is_html_with_every_table(tmp_path: Path) -> None:
+    out = tmp_path / "threats.html"
+    result = CliRunner().invoke(
+        app, ["audit", "threats", str(DATA / "mail-ham-a-sample.jsonl"), "--html", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    for heading in ("open world", "unsupervised linking", "cross-domain", "As the suspects grow"):
+        assert heading in page
+    assert page.count("<svg") == 1 and "Not enough authors" in page, "8 authors: no suspects curve"
+    assert "none is simulated" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
 
 from rich.console import Console
@@ -13,6 +14,7 @@ from momo.audit.metrics import Scores
 from momo.audit.regimes import REGIMES
 from momo.audit.run import AuditResult
 from momo.audit.stylometry import BASELINE
+from momo.audit.threats import CurvePoint, Threats
 
 ROWS = (
     "identifier",
@@ -156,7 +158,7 @@ def print_tables(result: AuditResult, console: Console) -> None:
                 f"{100 * s.top5.value:.1f}",
                 f"{s.auc.value:.3f}",
                 f"{s.anonymity_set.value:.1f} / {s.authors}",
-                f"{s.min_entropy_bits:.2f}",
+                f"{abs(s.min_entropy_bits):.2f}",
                 provenance(result)[channel],
             )
         table.caption = f"chance: top-1 {_pct(1 / result.authors)}, top-5 {_pct(min(5, result.authors) / result.authors)}, AUC 0.500, set {result.authors}"
@@ -175,12 +177,12 @@ def write_json(result: AuditResult, path: Path) -> None:
 
 
 def _bar_panel(title: str, scores: dict[str, Scores]) -> str:
-    width, row = 460, 26
+    width, row = 500, 26
     rows = [c for c in ROWS if c in scores]
     height = row * len(rows) + 30
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">']
     chance = next(iter(scores.values())).chance_top1
-    x0, span = 110, 300
+    x0, span = 150, 300
     for i, channel in enumerate(rows):
         s = scores[channel]
         y = 10 + i * row
@@ -208,55 +210,208 @@ def _bar_panel(title: str, scores: dict[str, Scores]) -> str:
     return "".join(parts)
 
 
+PLAIN_CHANNELS = {
+    "identifier": "an account id or pseudonym shown beside the post",
+    "voice": "the per-thread name (OP, Momo 2 …) and which threads someone joins",
+    "voice across threads": "the same, for posts no thread name links by design",
+    "timing": "when people post (hour of day, weekday)",
+    "region": "an IP-location label such as a province",
+    "image": "camera and GPS data inside photos",
+    "style": "how the text itself is written",
+    "all channels": "everything above at once",
+}
+
+
+def _plain_words(result: AuditResult) -> str:
+    """What an attacker can and cannot do here, channel by channel, in plain words."""
+    regime = "momo"
+    items = []
+    for channel in [c for c in ROWS if c in result.scores[regime]]:
+        s = result.scores[regime][channel]
+        ratio = s.top1.value / s.chance_top1 if s.chance_top1 else 0.0
+        verdict = (
+            "no better than guessing"
+            if s.top1.high <= 1.5 * s.chance_top1
+            else f"about {ratio:.0f} times better than guessing"
+        )
+        items.append(
+            f"<li><b>{html.escape(channel)}</b> ({html.escape(PLAIN_CHANNELS.get(channel, ''))}): "
+            f"the attacker's first guess names the right person {_pct(s.top1.value)} of the time "
+            f"(between {_pct(s.top1.low)} and {_pct(s.top1.high)}, against {_pct(s.chance_top1)} "
+            f"by guessing): {verdict}. <i>{html.escape(provenance(result).get(channel, ''))}.</i></li>"
+        )
+    return '<ul class="plain">' + "".join(items) + "</ul>"
+
+
+JARGON = """<ul class="how">
+<li><b>Top-1</b>: how often the attacker's first guess is the true author. <b>Top-5</b>: how
+often the true author is among its first five guesses.</li>
+<li><b>Pair AUC</b> (area under the curve): given two posts, how well the attacker tells
+whether one person wrote both; 0.5 is a coin toss, 1.0 is never wrong.</li>
+<li><b>Anonymity set</b> (2<sup>H</sup>, where H is the entropy of the attacker's belief): how
+many equally likely authors a post hides among. It depends on how well the attacker's
+confidence is calibrated, so read it beside top-1.</li>
+<li><b>Min-entropy</b> (in bits): −log<sub>2</sub> of the attacker's average chance of
+guessing right in one try; each bit halves that chance.</li>
+<li><b>95% interval</b>: the range the figure would likely fall in on another sample of
+authors (a bootstrap that resamples whole authors).</li>
+</ul>"""
+
+
 def write_html(result: AuditResult, path: Path, corpus_name: str) -> None:
     panels = []
-    for regime in REGIMES:
+    for regime in [r for r in REGIMES if r in result.scores]:
         rows = "".join(
-            f"<tr><td>{html.escape(c)}</td><td>{_pct(s.top1.value)}</td><td>{_pct(s.top5.value)}</td>"
-            f"<td>{s.auc.value:.3f}</td><td>{s.anonymity_set.value:.1f}</td><td>{s.min_entropy_bits:.2f}</td>"
-            f"<td>{html.escape(provenance(result).get(c, ''))}</td></tr>"
+            f"<tr><td>{html.escape(c)}</td><td>{_pct(s.top1.value)} ({_pct(s.top1.low)}–{_pct(s.top1.high)})</td>"
+            f"<td>{_pct(s.top5.value)}</td><td>{s.auc.value:.3f}</td><td>{s.anonymity_set.value:.1f}</td>"
+            f'<td>{abs(s.min_entropy_bits):.2f}</td><td class="src">{html.escape(provenance(result).get(c, ""))}</td></tr>'
             for c, s in result.scores[regime].items()
         )
         panels.append(
-            f'<section class="panel"><h2>{html.escape(REGIME_LABELS[regime])}</h2>'
+            f'<section class="panel"><h3>{html.escape(REGIME_LABELS[regime])}</h3>'
             f"{_bar_panel(regime, result.scores[regime])}"
-            f"<table><tr><th>channel</th><th>top-1</th><th>top-5</th><th>pair AUC</th>"
-            f"<th>anonymity set</th><th>min-entropy (bits)</th><th>how we know</th></tr>{rows}</table></section>"
+            f'<div class="scroll"><table><tr><th>channel</th><th>top-1 (95% interval)</th><th>top-5</th>'
+            f"<th>pair AUC</th><th>anonymity set</th><th>min-entropy (bits)</th><th>how we know</th></tr>"
+            f"{rows}</table></div></section>"
         )
     attackers = "".join(
-        f"<li>{html.escape(name)}: {_pct(acc)}{' (chosen)' if name == result.style_attacker else ''}</li>"
+        f"<li>{html.escape(name)}: {_pct(acc)}{' (chosen most often)' if name == result.style_attacker else ''}</li>"
         for name, acc in result.style_accuracy.items()
+    )
+    worst = result.style_worst_cases
+    worst_line = (
+        f"<p>The most exposed author's posts are attributed {_pct(worst['most_exposed_author_top1'])} of "
+        f"the time by style; one author in ten is above {_pct(worst['90th_percentile_author_top1'])}.</p>"
+        if worst
+        else ""
     )
     document = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Momo anonymity audit: {html.escape(corpus_name)}</title>
 <style>
 body{{font:15px/1.6 -apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;max-width:1100px;margin:0 auto;padding:20px;color:#222}}
-h1{{color:#ff2442}} .summary{{background:#fff4f5;border:1px solid #ffd6dc;border-radius:12px;padding:12px 16px;font-size:17px}}
-.grid{{display:grid;grid-template-columns:repeat(auto-fit,minmax(330px,1fr));gap:16px}}
-.panel{{border:1px solid #eee;border-radius:12px;padding:12px}} svg{{width:100%}}
-table{{border-collapse:collapse;font-size:13px;width:100%}} td,th{{padding:3px 6px;border-bottom:1px solid #f0f0f0;text-align:right}}
-td:first-child,th:first-child{{text-align:left}} .how{{color:#555}}
+h1{{color:#c8102e}} .summary{{background:#fff4f5;border:1px solid #ffd6dc;border-radius:12px;padding:12px 16px;font-size:17px}}
+.panel{{border:1px solid #eee;border-radius:12px;padding:12px;margin:16px 0}} svg{{width:100%;max-width:640px}}
+.scroll{{overflow-x:auto}} table{{border-collapse:collapse;font-size:13px;width:100%}}
+td,th{{padding:3px 6px;border-bottom:1px solid #f0f0f0;text-align:right}}
+td:first-child,th:first-child,td.src,th:last-child{{text-align:left}} td.src{{color:#555}} .how{{color:#444}}
 </style></head><body>
 <h1>How anonymous are people here?</h1>
 <p class="summary"><b>{html.escape(simulated_first(result))}</b></p>
+<h2>What an attacker can and cannot do on Momo</h2>
+<p>Each line is one thing an outsider could look at. The figure is <b>top-1</b>: how often the
+attacker's first guess is the person who really wrote the post.</p>
+{_plain_words(result)}
 <p class="summary">{html.escape(summary(result))}</p>
-<p>{result.posts} posts by {result.authors} authors from <code>{html.escape(corpus_name)}</code>, attacked with
-{result.folds}-fold cross-validation in a closed world. Bars show how often the attacker's first guess is the
-true author (top-1), with a 95% bootstrap interval; the dashed line is chance.</p>
-<div class="grid">{"".join(panels)}</div>
+<h2>How to read the figures</h2>
+{JARGON}
+<p>{result.posts} posts by {result.authors} authors from <code>{html.escape(corpus_name)}</code>
+({result.duplicates_removed} duplicate texts removed first; {result.authors_excluded} authors with fewer
+than {result.folds} texts left out), attacked with {result.folds}-fold cross-validation in a closed world:
+the attacker has labelled writing of every suspect. The bars show top-1 with its 95% interval; the dashed
+line is guessing.</p>
+<h2>Each regime, channel by channel</h2>
+{"".join(panels)}
 <h2>The writing-style attacker</h2>
-<p>Never understated: a panel that includes the field's baseline ({html.escape(BASELINE)}); the strongest is used.</p>
+<p>A panel that includes the field's baseline ({html.escape(BASELINE)}). In each fold an inner
+cross-validation on the training texts chooses the member and its temperature; the figures below are
+each member's own result.</p>
 <ul>{attackers}</ul>
-<h2>How to read this</h2>
-<ul class="how">
-<li><b>top-1 / top-5</b>: share of posts whose author is the attacker's first / among the first five guesses.</li>
-<li><b>pair AUC</b>: how well the attacker tells whether two posts share an author (0.5 is guessing).</li>
-<li><b>anonymity set</b>: 2<sup>H</sup> of the attacker's posterior, the number of equally likely authors
-a post hides among. It depends on calibration, so read it beside the rank metrics.</li>
-<li><b>Channels</b>: identifier (account ids, pseudonyms), voice (per-thread names and which threads someone
-joins), timing (hour and weekday habits), region (IP labels), image (photo metadata), style (the text itself).
-Metadata is synthesised from a seeded per-author model; the text is real.</li>
-</ul>
+{worst_line}
+</body></html>"""
+    path.write_text(document, encoding="utf-8")
+
+
+def _line_plot(title: str, points: list[CurvePoint], x_label: str) -> str:
+    """Top-1 (and guessing) against a log-scaled x, as a small inline SVG."""
+    if not points:
+        return "<p>Not enough authors for this curve.</p>"
+    width, height, left, bottom = 520, 220, 50, 30
+    xs = [math.log(p.x) for p in points]
+    lo, hi = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
+
+    def x(value: float) -> float:
+        return left + (value - lo) / (hi - lo) * (width - left - 20)
+
+    def y(share: float) -> float:
+        return 10 + (1 - share) * (height - bottom - 10)
+
+    top = " ".join(f"{x(v):.1f},{y(p.top1):.1f}" for v, p in zip(xs, points, strict=True))
+    guess = " ".join(f"{x(v):.1f},{y(p.chance):.1f}" for v, p in zip(xs, points, strict=True))
+    ticks = "".join(
+        f'<text x="{x(v):.1f}" y="{height - 8}" font-size="11" text-anchor="middle">{p.x}</text>'
+        for v, p in zip(xs, points, strict=True)
+    )
+    labels = "".join(
+        f'<text x="{x(v):.1f}" y="{y(p.top1) - 6:.1f}" font-size="11" text-anchor="middle">'
+        f"{_pct(p.top1)}</text>"
+        for v, p in zip(xs, points, strict=True)
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">'
+        f'<line x1="{left}" x2="{width - 10}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#999"/>'
+        f'<text x="0" y="{y(1) + 4:.1f}" font-size="11">100%</text>'
+        f'<text x="0" y="{y(0):.1f}" font-size="11">0%</text>'
+        f'<polyline points="{top}" fill="none" stroke="#c8102e" stroke-width="2"/>'
+        f'<polyline points="{guess}" fill="none" stroke="#333" stroke-dasharray="4 3"/>'
+        f"{ticks}{labels}"
+        f'<text x="{width / 2:.0f}" y="{height}" font-size="11" text-anchor="middle">'
+        f"{html.escape(x_label)}</text></svg>"
+    )
+
+
+def write_threats_html(threats: Threats, path: Path, corpus_name: str) -> None:
+    ow, lk = threats.open_world, threats.linking
+    precision = "".join(
+        f"<tr><td>{r}</td><td>{'never reached' if p is None else _pct(p)}</td></tr>"
+        for r, p in ow.precision_at_recall.items()
+    )
+    linking = "".join(
+        f"<tr><td>{p.threshold:.3f}</td><td>{p.clusters}</td>"
+        f"<td>{'-' if p.pairwise_precision is None else _pct(p.pairwise_precision)}</td>"
+        f"<td>{_pct(p.pairwise_recall)}</td></tr>"
+        for p in lk.curve
+    )
+    cross = (
+        f"<p>Trained on one genre, tested on the other: {_pct(threats.cross_domain.top1)} top-1 among "
+        f"{threats.cross_domain.authors} authors (guessing: {_pct(threats.cross_domain.chance)}).</p>"
+        if threats.cross_domain
+        else "<p>Not measured: this corpus has one genre. Give <code>--other-domain</code> a file of "
+        "the same authors writing something else.</p>"
+    )
+    document = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Momo audit, beyond a closed world: {html.escape(corpus_name)}</title>
+<style>
+body{{font:15px/1.6 -apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;max-width:1100px;margin:0 auto;padding:20px;color:#222}}
+h1{{color:#c8102e}} .summary{{background:#fff4f5;border:1px solid #ffd6dc;border-radius:12px;padding:12px 16px}}
+.scroll{{overflow-x:auto}} table{{border-collapse:collapse;font-size:13px}} td,th{{padding:3px 8px;border-bottom:1px solid #f0f0f0}}
+svg{{width:100%;max-width:620px}}
+</style></head><body>
+<h1>Beyond a closed world</h1>
+<p class="summary">Every figure here is measured on <code>{html.escape(corpus_name)}</code>; none is simulated.
+The attacker is the field's baseline (character 1–3-gram TF-IDF with a linear SVM), its vocabulary learnt
+from training texts only.</p>
+<h2>When the writer may be none of the suspects (open world)</h2>
+<p>{ow.suspects} suspects, {ow.outsiders} outsiders whose writing the attacker never saw. Without a way to
+say "none of them", the attacker names the right suspect for {_pct(ow.accuracy_without_reject)} of the
+suspects' texts. Its confidence tells a suspect's text from an outsider's with an AUC of
+{ow.outsider_auc:.2f} (0.5 is a coin toss). If it only names someone when confident enough to find a given
+share of the suspects' texts (<b>recall</b>), this is how often the names it gives are right
+(<b>precision</b>):</p>
+<div class="scroll"><table><tr><th>recall</th><th>precision</th></tr>{precision}</table></div>
+<h2>When nobody is labelled (unsupervised linking)</h2>
+<p>{lk.texts} posts by {lk.authors} authors, with no threads or names, grouped by style alone. Two posts
+picked at random share an author {_pct(lk.same_author_pair_share)} of the time. Grouping more tightly or more
+loosely trades <b>pairwise precision</b> (how often two posts in one group really share an author) for
+<b>pairwise recall</b> (how many same-author pairs end up together):</p>
+<div class="scroll"><table><tr><th>merge below distance</th><th>groups</th><th>pairwise precision</th>
+<th>pairwise recall</th></tr>{linking}</table></div>
+<h2>When the attacker has your writing from elsewhere (cross-domain)</h2>
+{cross}
+<h2>As the suspects grow</h2>
+{_line_plot("top-1 over the number of suspects", threats.candidates, "suspects (log scale); dashed: guessing")}
+<h2>As the attacker holds more of each person's writing</h2>
+{_line_plot("top-1 over texts per author", threats.samples, "texts held per author (log scale); dashed: guessing")}
 </body></html>"""
     path.write_text(document, encoding="utf-8")
