@@ -264,7 +264,7 @@ def audit_instance(
     momo = _open(data_dir)
     with console.status("reading the public export and opening seals in memory"):
         try:
-            posts, views = collect(momo.db, momo.notes, momo.sealer, momo.time)
+            posts, views = collect(momo.db, momo.notes, momo.sealer, momo.time, momo.media.read)
         except CorpusError as error:
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from error

@@ -24,7 +24,11 @@ def test_live_audit_on_a_demo_instance(tmp_path: Path) -> None:
     data = tmp_path / "data"
     seed(Settings(data_dir=data), notes=40, accounts=15)
     momo = Momo(Settings(data_dir=data))
-    posts, views = collect(momo.db, momo.notes, momo.sealer, momo.time)
+    posts, views = collect(momo.db, momo.notes, momo.sealer, momo.time, momo.media.read)
+    # Every channel is measured on what the public sees: ids, voices, times, photos.
+    photos = [v.image for v in views if v.image]
+    assert photos and all("x" in shape and size.isdigit() for shape, size in photos)
+    assert all(v.identifier and len(v.identifier) == 1 for v in views)
     with momo.db.read() as conn:
         account_ids = set(conn.scalars(select(accounts.c.id)))
     momo.close()

@@ -42,14 +42,14 @@ PROVENANCE_CORPUS = {
     "all channels": "mixed: style measured, the rest simulated",
 }
 PROVENANCE_INSTANCE = {
-    "identifier": "measured: the public export carries none",
+    "identifier": "measured: the first character of each public id",
     "voice": "measured: the export's per-thread voices",
     "voice across threads": "measured: the export's voices, posts no thread voice links",
     "timing": "measured: the stored coarse times",
     "region": "measured: Momo shows none",
-    "image": "not measured: served images are not inspected",
+    "image": "measured: each note's first served photo, its shape and size in 2 kB steps",
     "style": "measured: the public text",
-    "all channels": "measured, images not inspected",
+    "all channels": "measured",
 }
 
 
@@ -61,8 +61,8 @@ def simulated_first(result: AuditResult) -> str:
     """The caveat that comes before any figure, not after."""
     if "momo-xhs" not in result.scores:
         return (
-            "Measured on this instance's public export; photos are not inspected yet. "
-            "Voices inside one thread link posts by design, so 'voice across threads' is "
+            "Every figure is measured on this instance's public surface: ids, voices, stored "
+            "times, served photos and text. Voices inside one thread link posts by design, so 'voice across threads' is "
             "the figure that counts."
         )
     return (
