@@ -21,7 +21,7 @@ attacked the same way. Then, as an attacker would:
 * order: read the file's rows in physical order after ``VACUUM``;
 * remnants: edit and delete text, then search every file of the data folder.
 
-The attack code is the test suite's (tests/forensics.py). Figures are counts
+The attack code is the audit's (src/momo/audit/forensics.py). Figures are counts
 from one run; run both trees in the same session to compare them.
 """
 
@@ -51,7 +51,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.forensics import (  # noqa: E402
+from tests.server import sign_up_over_http  # noqa: E402
+
+from momo.audit.forensics import (  # noqa: E402
     Transaction,
     clues,
     link_items,
@@ -59,7 +61,6 @@ from tests.forensics import (  # noqa: E402
     postgres_row_versions,
     wal_transactions,
 )
-from tests.server import sign_up_over_http  # noqa: E402
 
 AUTHORS = 8
 NOTES_EACH = 5

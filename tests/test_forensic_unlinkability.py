@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from momo.audit.forensics import link_items, postgres_row_versions, wal_transactions
 from momo.core import Momo
 from momo.identity.accounts import Viewer
 from momo.storage.metadata import metadata
 from tests.conftest import PG_URL, SUITE_SCHEMA, FakeClock, new_client, publish, sign_up
-from tests.forensics import link_items, postgres_row_versions, wal_transactions
 
 Snapshot = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
 
@@ -250,7 +250,7 @@ def _viewer(momo: Momo) -> Viewer:
 
 
 def test_link_items_locates_items_where_created_and_links_through_updated_rows() -> None:
-    from tests.forensics import Transaction, identity
+    from momo.audit.forensics import Transaction, identity
 
     def written(item: str, *updated: tuple[str, ...]) -> Transaction:
         row = (item, "a", "b")

@@ -257,7 +257,7 @@ def audit_instance(
 
     Only aggregate figures are printed or written: never which person wrote what."""
     from momo.audit.corpus import CorpusError
-    from momo.audit.live import collect
+    from momo.audit.live import collect, forensic_links
     from momo.audit.report import print_tables, write_json
     from momo.audit.run import audit_public
 
@@ -275,8 +275,23 @@ def audit_instance(
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from error
     print_tables(result, console)
+    with console.status("reading the storage as a thief with a copy would"):
+        storage = forensic_links(
+            momo.settings.resolved_database_url, momo.db, {p.id: p.author for p in posts}
+        )
+    if storage["label"] == "measured" and "pairs_linked" in storage:
+        console.print(
+            f"Storage ({storage['source']}): {storage['items_located']} of {storage['items']} "
+            f"items located, {storage['pairs_linked']} pairs linked, "
+            f"{storage['same_author_pairs_linked']} of them by the same author."
+        )
+    else:
+        console.print(f"Storage ({storage['source']}): {storage['label']}: {storage['result']}")
     if json_out:
         write_json(result, json_out)
+        payload = json.loads(json_out.read_text(encoding="utf-8"))
+        payload["storage"] = storage
+        json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
         console.print(f"wrote {json_out}")
 
 

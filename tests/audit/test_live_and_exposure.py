@@ -113,3 +113,29 @@ def test_research_export_masks_pii_and_has_no_account_data(app, momo: Momo, tmp_
     everything = "".join(p.read_text() for p in out.iterdir())
     assert not any(account in everything for account in ids)
     assert "DATA_DICTIONARY.md" in {p.name for p in out.iterdir()}
+
+
+def test_the_instance_audit_reads_its_own_storage_as_a_thief_would(momo: Momo) -> None:
+    """On SQLite: a hot copy of the file and its WAL, attacked as the unlinkability tests
+    do; on PostgreSQL: the row versions (or a plain 'not measured' without pageinspect)."""
+    from momo.audit.live import forensic_links
+    from tests.conftest import viewers
+
+    people = viewers(momo, 4)
+    if momo.db.dialect == "sqlite":
+        with momo.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert forensic_links(momo.settings.resolved_database_url, momo.db, {})["result"] == (
+            "empty: nothing to read"
+        )
+    truth = {}
+    for round_ in range(3):
+        for number, person in enumerate(people):
+            note = momo.notes.create(person, f"note {round_} {number}", "body")
+            truth[note] = f"a{number}"
+    storage = forensic_links(momo.settings.resolved_database_url, momo.db, truth)
+    if storage["label"] == "measured":
+        assert storage["items_located"] == len(truth)
+        assert storage["same_author_pairs_linked"] == 0
+    else:
+        assert momo.db.dialect == "postgresql" and storage["result"]

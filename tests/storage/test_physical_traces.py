@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from momo.audit.forensics import postgres_row_versions
 from momo.config import Settings
 from momo.content.tables import notes
 from momo.core import Momo
 from momo.keyring import SecretsFileMissing
 from momo.storage.maintenance import rewrite_in_key_order
 from tests.conftest import PG_URL, SUITE_SCHEMA, publish, viewers
-from tests.forensics import postgres_row_versions
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="the SQLite file's own traces")
 postgres_only = pytest.mark.skipif(not PG_URL, reason="needs MOMO_TEST_DATABASE_URL")

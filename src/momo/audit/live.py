@@ -11,10 +11,14 @@ aggregate figures leave this module.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from momo.audit.corpus import Post, usable
+from momo.audit.forensics import link_items, postgres_row_versions, wal_transactions
 from momo.audit.regimes import PublicPost
 from momo.content.export import public_notes
 from momo.content.notes import NoteService
@@ -71,3 +75,42 @@ def collect(
     kept = usable(posts)
     keep_ids = {post.id for post in kept}
     return kept, [view for post, view in zip(posts, views, strict=True) if post.id in keep_ids]
+
+
+def forensic_links(database_url: str, db: Database, truth: dict[str, str]) -> dict[str, object]:
+    """The unlinkability attacks on this instance's own storage: a hot copy of the
+    SQLite file and its WAL, or PostgreSQL's row versions. ``truth`` maps item ids to
+    anonymous author labels; only counts come back."""
+    if database_url.startswith("sqlite"):
+        database = Path(database_url.split("///", 1)[1])
+        wal = Path(f"{database}-wal")
+        if not wal.exists() or wal.stat().st_size == 0:
+            return {"label": "measured", "source": "SQLite WAL", "result": "empty: nothing to read"}
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "db"
+            shutil.copy(database, copy)
+            shutil.copy(wal, Path(f"{copy}-wal"))
+            transactions = wal_transactions(copy, Path(f"{copy}-wal"))
+        source = "a hot copy of the SQLite file and its WAL"
+    else:
+        try:
+            with db.engine.connect() as conn:
+                schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
+                transactions = postgres_row_versions(conn, str(schema))
+                conn.rollback()
+        except Exception as error:  # pageinspect needs a superuser; say so, go on
+            return {
+                "label": "not measured",
+                "source": "PostgreSQL row versions",
+                "result": str(error)[:200],
+            }
+        source = "PostgreSQL row versions (pageinspect)"
+    found, linked = link_items(transactions, truth)
+    return {
+        "label": "measured",
+        "source": source,
+        "items": len(truth),
+        "items_located": len(found),
+        "pairs_linked": len(linked),
+        "same_author_pairs_linked": sum(linked.values()),
+    }
