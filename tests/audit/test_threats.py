@@ -67,6 +67,8 @@ def test_open_world_on_real_mail(mail: list[Post]) -> None:
     assert result.accuracy_without_reject > 0.5, "four suspects: chance is 25%"
     assert 0.5 <= result.outsider_auc <= 1.0
     assert result.precision_at_recall["0.1"] is not None
+    low, high = result.intervals["accuracy_without_reject"]
+    assert low <= result.accuracy_without_reject <= high, "the interval holds the figure"
 
 
 def test_open_world_with_a_perfect_signal_keeps_full_precision() -> None:
@@ -103,6 +105,7 @@ def test_curves_over_suspects_and_samples(mail: list[Post]) -> None:
     assert [p.x for p in suspects] == [10, 20, 50], "stops where the corpus ends"
     assert all(p.top1 == 1.0 for p in suspects)
     samples = samples_curve(tang, per_author=(1, 4, 12))
+    assert all(p.interval and p.interval[0] <= p.top1 <= p.interval[1] for p in samples)
     assert [p.x for p in samples] == [1, 4, 12]
     assert samples[-1].top1 >= samples[0].top1
     assert len({p.test_texts for p in samples}) == 1, "the same test texts throughout"

@@ -362,14 +362,18 @@ def _line_plot(title: str, points: list[CurvePoint], x_label: str) -> str:
 
 def write_threats_html(threats: Threats, path: Path, corpus_name: str) -> None:
     ow, lk = threats.open_world, threats.linking
+
+    def span(interval: tuple[float, float] | None) -> str:
+        return "" if interval is None else f" ({_pct(interval[0])}–{_pct(interval[1])})"
+
     precision = "".join(
-        f"<tr><td>{r}</td><td>{'never reached' if p is None else _pct(p)}</td></tr>"
+        f"<tr><td>{r}</td><td>{'never reached' if p is None else _pct(p) + span(ow.intervals.get(r))}</td></tr>"
         for r, p in ow.precision_at_recall.items()
     )
     linking = "".join(
         f"<tr><td>{p.threshold:.3f}</td><td>{p.clusters}</td>"
-        f"<td>{'-' if p.pairwise_precision is None else _pct(p.pairwise_precision)}</td>"
-        f"<td>{_pct(p.pairwise_recall)}</td></tr>"
+        f"<td>{'-' if p.pairwise_precision is None else _pct(p.pairwise_precision)}{span(p.precision_interval)}</td>"
+        f"<td>{_pct(p.pairwise_recall)}{span(p.recall_interval)}</td></tr>"
         for p in lk.curve
     )
     cross = (
@@ -394,8 +398,9 @@ The attacker is the field's baseline (character 1–3-gram TF-IDF with a linear 
 from training texts only.</p>
 <h2>When the writer may be none of the suspects (open world)</h2>
 <p>{ow.suspects} suspects, {ow.outsiders} outsiders whose writing the attacker never saw. Without a way to
-say "none of them", the attacker names the right suspect for {_pct(ow.accuracy_without_reject)} of the
-suspects' texts. Its confidence tells a suspect's text from an outsider's with an AUC of
+say "none of them", the attacker names the right suspect for {_pct(ow.accuracy_without_reject)}
+{span(ow.intervals.get("accuracy_without_reject"))} of the suspects' texts (in brackets: 95% intervals from
+resampling whole authors). Its confidence tells a suspect's text from an outsider's with an AUC of
 {ow.outsider_auc:.2f} (0.5 is a coin toss). If it only names someone when confident enough to find a given
 share of the suspects' texts (<b>recall</b>), this is how often the names it gives are right
 (<b>precision</b>):</p>

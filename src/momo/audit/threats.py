@@ -35,6 +35,7 @@ from momo.audit.corpus import CorpusError, Post
 from momo.audit.metrics import auc
 
 RECALLS = (0.1, 0.25, 0.5)
+BOOTSTRAP = 200
 MEASURED = "measured on the corpus"
 
 
@@ -74,6 +75,8 @@ class OpenWorld:
     accuracy_without_reject: float  # of texts by suspects, the right suspect first
     outsider_auc: float  # how well confidence tells a suspect's text from an outsider's
     precision_at_recall: dict[str, float | None]  # None: that recall is never reached
+    # 95% intervals from a bootstrap that resamples whole authors (suspects and outsiders)
+    intervals: dict[str, tuple[float, float]]
 
 
 def open_world(posts: Sequence[Post], *, seed: int = 7, held_out_share: float = 1 / 3) -> OpenWorld:
@@ -88,19 +91,21 @@ def open_world(posts: Sequence[Post], *, seed: int = 7, held_out_share: float = 
     rng = random.Random(seed)
     rng.shuffle(authors)
     suspects, outsiders = authors[: len(authors) // 2], authors[len(authors) // 2 :]
-    train_texts, train_labels, test_texts, test_truth = [], [], [], []
+    train_texts, train_labels, test_texts, test_truth, test_author = [], [], [], [], []
     for label, author in enumerate(suspects):
         texts = rng.sample(grouped[author], len(grouped[author]))
         held = max(1, round(len(texts) * held_out_share))
         test_texts += texts[:held]
         test_truth += [label] * held
+        test_author += [author] * held
         train_texts += texts[held:]
         train_labels += [label] * (len(texts) - held)
     inside = len(test_texts)
-    outside_pool = [text for author in outsiders for text in grouped[author]]
-    outside = rng.sample(outside_pool, min(inside, len(outside_pool)))
-    test_texts += outside
-    test_truth += [-1] * len(outside)
+    outside_pool = [(author, text) for author in outsiders for text in grouped[author]]
+    for author, text in rng.sample(outside_pool, min(inside, len(outside_pool))):
+        test_texts.append(text)
+        test_truth.append(-1)
+        test_author.append(author)
     vectorizer, model = _fit(train_texts, train_labels)
     decision = _scores(vectorizer, model, test_texts)
     named = model.classes_[decision.argmax(axis=1)]
@@ -108,24 +113,52 @@ def open_world(posts: Sequence[Post], *, seed: int = 7, held_out_share: float = 
     confidence = ordered[:, -1] - ordered[:, -2]
     truth = np.array(test_truth)
     right = named == truth
-    order = np.argsort(-confidence, kind="stable")
-    correct = np.cumsum(right[order])
-    accepted = np.arange(1, len(order) + 1)
-    precision, recall = correct / accepted, correct / inside
-    at_recall: dict[str, float | None] = {}
-    for target in RECALLS:
-        reached = recall >= target
-        at_recall[f"{target:g}"] = (
-            round(float(precision[reached].max()), 4) if reached.any() else None
-        )
+
+    def figures(pick: NDArray[np.int64]) -> dict[str, float | None]:
+        is_inside = truth[pick] >= 0
+        order = pick[np.argsort(-confidence[pick], kind="stable")]
+        correct = np.cumsum(right[order])
+        precision = correct / np.arange(1, len(order) + 1)
+        recall = correct / max(1, int(is_inside.sum()))
+        out: dict[str, float | None] = {
+            "accuracy_without_reject": float(right[pick][is_inside].mean()),
+            "outsider_auc": auc(confidence[pick], is_inside),
+        }
+        for target in RECALLS:
+            reached = recall >= target
+            out[f"{target:g}"] = float(precision[reached].max()) if reached.any() else None
+        return out
+
+    everything = figures(np.arange(len(truth)))
+    members = {a: np.flatnonzero(np.array(test_author) == a) for a in set(test_author)}
+    draws: dict[str, list[float]] = defaultdict(list)
+    boot = np.random.default_rng(seed)
+    for _ in range(BOOTSTRAP):
+        chosen = [suspects[i] for i in boot.integers(0, len(suspects), len(suspects))]
+        chosen += [outsiders[i] for i in boot.integers(0, len(outsiders), len(outsiders))]
+        pick = np.concatenate([members[a] for a in chosen if a in members])
+        for key, value in figures(pick).items():
+            if value is not None:
+                draws[key].append(value)
+    intervals = {
+        key: (round(float(np.percentile(v, 2.5)), 4), round(float(np.percentile(v, 97.5)), 4))
+        for key, v in draws.items()
+    }
+    at_recall = {
+        f"{t:g}": None
+        if everything[f"{t:g}"] is None
+        else round(float(everything[f"{t:g}"] or 0), 4)
+        for t in RECALLS
+    }
     return OpenWorld(
         label=MEASURED,
         suspects=len(suspects),
         outsiders=len(outsiders),
         test_texts=len(test_texts),
-        accuracy_without_reject=round(float(right[:inside].mean()), 4),
-        outsider_auc=round(auc(confidence, truth >= 0), 4),
+        accuracy_without_reject=round(float(everything["accuracy_without_reject"] or 0), 4),
+        outsider_auc=round(float(everything["outsider_auc"] or 0), 4),
         precision_at_recall=at_recall,
+        intervals=intervals,
     )
 
 
@@ -163,6 +196,8 @@ class LinkingPoint:
     clusters: int
     pairwise_precision: float | None  # None when no two texts share a cluster
     pairwise_recall: float
+    precision_interval: tuple[float, float] | None  # 95%, resampling whole authors
+    recall_interval: tuple[float, float] | None
 
 
 @dataclass(frozen=True)
@@ -194,6 +229,17 @@ def unsupervised_linking(posts: Sequence[Post], *, sample: int = 300, seed: int 
     upper = np.triu_indices(len(picked), k=1)
     same = (authors[:, None] == authors[None, :])[upper]
     thresholds = sorted({round(float(np.quantile(distance[upper], q)), 4) for q in QUANTILES})
+    # Author-clustered bootstrap. An author drawn c times is c authors: a pair across two
+    # authors counts c_a * c_b times, a pair inside one author c times (its copies'
+    # pairs with each other would be two different people writing the same texts).
+    names, author_index = np.unique(authors, return_inverse=True)
+    boot = np.random.default_rng(seed)
+    weights = []
+    for _ in range(BOOTSTRAP):
+        drawn = np.bincount(boot.integers(0, len(names), len(names)), minlength=len(names))
+        count = drawn[author_index]
+        across = (count[:, None] * count[None, :])[upper]
+        weights.append(np.where(same, count[upper[0]], across))
     curve = []
     for threshold in thresholds:
         clusters = AgglomerativeClustering(
@@ -201,15 +247,29 @@ def unsupervised_linking(posts: Sequence[Post], *, sample: int = 300, seed: int 
         ).fit_predict(distance)
         together = (clusters[:, None] == clusters[None, :])[upper]
         hits = int((together & same).sum())
+        precisions, recalls = [], []
+        for w in weights:
+            linked, relevant = float((w * together).sum()), float((w * same).sum())
+            if linked and relevant:
+                precisions.append(float((w * (together & same)).sum()) / linked)
+                recalls.append(float((w * (together & same)).sum()) / relevant)
         curve.append(
             LinkingPoint(
                 threshold=threshold,
                 clusters=int(clusters.max()) + 1,
                 pairwise_precision=round(hits / int(together.sum()), 4) if together.any() else None,
                 pairwise_recall=round(hits / max(1, int(same.sum())), 4),
+                precision_interval=_interval(precisions),
+                recall_interval=_interval(recalls),
             )
         )
     return Linking(MEASURED, len(picked), len(set(authors)), round(float(same.mean()), 4), curve)
+
+
+def _interval(values: list[float]) -> tuple[float, float] | None:
+    if len(values) < 20:
+        return None
+    return round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)
 
 
 # -- scale --------------------------------------------------------------------
@@ -219,6 +279,20 @@ class CurvePoint:
     top1: float
     chance: float
     test_texts: int
+    interval: tuple[float, float] | None = None  # 95%, resampling the suspects
+
+
+def _suspect_interval(hits: list[NDArray[np.bool_]], seed: int) -> tuple[float, float] | None:
+    """Bootstrap over suspects: ``hits`` holds, per suspect, whether each of its test
+    texts was attributed right."""
+    if len(hits) < 2:
+        return None
+    boot = np.random.default_rng(seed)
+    means = []
+    for _ in range(BOOTSTRAP):
+        drawn = boot.integers(0, len(hits), len(hits))
+        means.append(float(np.concatenate([hits[i] for i in drawn]).mean()))
+    return round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4)
 
 
 def _closed_world(
@@ -227,7 +301,8 @@ def _closed_world(
     per_author: int | None,
     held: int,
     rng: random.Random,
-) -> tuple[float, int]:
+) -> list[NDArray[np.bool_]]:
+    """Per suspect, whether each of its held-out texts was attributed to it."""
     train_texts, train_labels, test_texts, truth = [], [], [], []
     for label, author in enumerate(authors):
         texts = rng.sample(grouped[author], len(grouped[author]))
@@ -238,7 +313,8 @@ def _closed_world(
         train_labels += [label] * len(kept)
     vectorizer, model = _fit(train_texts, train_labels)
     named = model.classes_[_scores(vectorizer, model, test_texts).argmax(axis=1)]
-    return float((named == np.array(truth)).mean()), len(test_texts)
+    right = named == np.array(truth)
+    return [right[label * held : (label + 1) * held] for label in range(len(authors))]
 
 
 def candidate_curve(
@@ -256,13 +332,21 @@ def candidate_curve(
     for size in sizes:
         if size > len(grouped):
             break
-        runs = []
+        hits: list[NDArray[np.bool_]] = []
         for _ in range(draws if size < len(grouped) else 1):
             authors = rng.sample(sorted(grouped), size)
             held = 2 if min(len(grouped[a]) for a in authors) > 3 else 1
-            runs.append(_closed_world(grouped, authors, None, held, rng))
-        top1 = sum(r[0] for r in runs) / len(runs)
-        points.append(CurvePoint(size, round(top1, 4), 1 / size, runs[0][1]))
+            hits += _closed_world(grouped, authors, None, held, rng)
+        every = np.concatenate(hits)
+        points.append(
+            CurvePoint(
+                size,
+                round(float(every.mean()), 4),
+                1 / size,
+                len(every),
+                _suspect_interval(hits, seed),
+            )
+        )
     return points
 
 
@@ -280,8 +364,17 @@ def samples_curve(
     for k in steps:
         # The same seed each step: every author's texts shuffle the same way, so the
         # held-out text is the same and only the training share grows.
-        top1, tested = _closed_world(grouped, authors, k, 1, random.Random(seed))
-        points.append(CurvePoint(k, round(top1, 4), 1 / len(authors), tested))
+        hits = _closed_world(grouped, authors, k, 1, random.Random(seed))
+        every = np.concatenate(hits)
+        points.append(
+            CurvePoint(
+                k,
+                round(float(every.mean()), 4),
+                1 / len(authors),
+                len(every),
+                _suspect_interval(hits, seed),
+            )
+        )
     return points
 
 
@@ -326,32 +419,45 @@ def assess(
 def describe(threats: Threats) -> list[str]:
     """The tables, as lines of text for the terminal and the benchmark."""
     ow, lk = threats.open_world, threats.linking
+
+    def ci(key: str, share: bool = True) -> str:
+        low, high = ow.intervals.get(key, (float("nan"), float("nan")))
+        return f" (95% CI {low:.0%}-{high:.0%})" if share else f" (95% CI {low:.2f}-{high:.2f})"
+
     recall = ", ".join(
-        f"at recall {r}: {'never reached' if p is None else f'{p:.0%}'}"
+        f"at recall {r}: {'never reached' if p is None else f'{p:.0%}' + ci(r)}"
         for r, p in ow.precision_at_recall.items()
     )
     lines = [
         f"open world ({MEASURED}): {ow.suspects} suspects, {ow.outsiders} outsiders, "
         f"{ow.test_texts} test texts",
-        f"  right suspect first, no reject: {ow.accuracy_without_reject:.1%}; "
-        f"telling outsiders apart (AUC): {ow.outsider_auc:.2f}",
+        f"  right suspect first, no reject: {ow.accuracy_without_reject:.1%}"
+        f"{ci('accuracy_without_reject')}; telling outsiders apart (AUC): "
+        f"{ow.outsider_auc:.2f}{ci('outsider_auc', share=False)}",
         f"  precision {recall}",
         f"unsupervised linking ({MEASURED}): {lk.texts} texts by {lk.authors} authors; "
         f"random pairs share an author {lk.same_author_pair_share:.1%} of the time",
     ]
+
+    def span(interval: tuple[float, float] | None) -> str:
+        return "" if interval is None else f" ({interval[0]:.1%}-{interval[1]:.1%})"
+
     lines += [
         f"  merge below {p.threshold:.3f}: {p.clusters} clusters, pairwise precision "
-        f"{'-' if p.pairwise_precision is None else f'{p.pairwise_precision:.1%}'}, "
-        f"recall {p.pairwise_recall:.1%}"
+        f"{'-' if p.pairwise_precision is None else f'{p.pairwise_precision:.1%}'}"
+        f"{span(p.precision_interval)}, recall {p.pairwise_recall:.1%}{span(p.recall_interval)}"
         for p in lk.curve
     ]
     lines.append(
         "top-1 as suspects grow: "
-        + ", ".join(f"{p.x}: {p.top1:.1%} (chance {p.chance:.1%})" for p in threats.candidates)
+        + ", ".join(
+            f"{p.x}: {p.top1:.1%}{span(p.interval)} (chance {p.chance:.1%})"
+            for p in threats.candidates
+        )
     )
     lines.append(
         "top-1 as texts per author grow: "
-        + ", ".join(f"{p.x}: {p.top1:.1%}" for p in threats.samples)
+        + ", ".join(f"{p.x}: {p.top1:.1%}{span(p.interval)}" for p in threats.samples)
     )
     if threats.cross_domain:
         cd = threats.cross_domain
