@@ -257,7 +257,7 @@ def audit_instance(
 
     Only aggregate figures are printed or written: never which person wrote what."""
     from momo.audit.corpus import CorpusError
-    from momo.audit.live import collect, forensic_links
+    from momo.audit.live import collect, forensic_links, row_order
     from momo.audit.report import print_tables, write_json
     from momo.audit.run import audit_public
 
@@ -287,10 +287,17 @@ def audit_instance(
         )
     else:
         console.print(f"Storage ({storage['source']}): {storage['label']}: {storage['result']}")
+    order = row_order(momo.db, {p.id: p.author for p in posts})
+    if "neighbours_same_author" in order:
+        console.print(
+            f"Row order: neighbouring rows share an author {order['neighbours_same_author']:.1%} "
+            f"of the time, against {order['by_chance']:.1%} by chance."
+        )
     if json_out:
         write_json(result, json_out)
         payload = json.loads(json_out.read_text(encoding="utf-8"))
         payload["storage"] = storage
+        payload["row_order"] = order
         json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
         console.print(f"wrote {json_out}")
 

@@ -139,3 +139,26 @@ def test_the_instance_audit_reads_its_own_storage_as_a_thief_would(momo: Momo) -
         assert storage["same_author_pairs_linked"] == 0
     else:
         assert momo.db.dialect == "postgresql" and storage["result"]
+
+
+def test_the_instance_audit_checks_the_order_rows_sit_in(momo: Momo) -> None:
+    """People writing in bursts, one after the other. On SQLite, rows sit in the order of
+    their random keys: neighbours share an author no more than by chance. PostgreSQL's
+    heap keeps the order of writing until `momo maintenance` rewrites it, and the audit
+    must see that, then see it gone."""
+    from momo.audit.live import row_order
+    from momo.storage.maintenance import rewrite_in_key_order
+    from tests.conftest import viewers
+
+    people = viewers(momo, 4)
+    truth = {}
+    for person_number, person in enumerate(people):
+        for i in range(10):
+            truth[momo.notes.create(person, f"n{person_number}-{i}", "")] = f"a{person_number}"
+    measured = row_order(momo.db, truth)
+    assert measured["items"] == 40
+    if momo.db.dialect == "postgresql":
+        assert measured["neighbours_same_author"] > 0.8, "the heap keeps the bursts"
+        rewrite_in_key_order(momo.db)
+        measured = row_order(momo.db, truth)
+    assert measured["neighbours_same_author"] < 2.5 * measured["by_chance"], measured

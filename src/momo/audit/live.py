@@ -11,8 +11,10 @@ aggregate figures leave this module.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -113,4 +115,33 @@ def forensic_links(database_url: str, db: Database, truth: dict[str, str]) -> di
         "items_located": len(found),
         "pairs_linked": len(linked),
         "same_author_pairs_linked": sum(linked.values()),
+    }
+
+
+def row_order(db: Database, truth: dict[str, str]) -> dict[str, object]:
+    """Does the order rows sit in storage group one person's items? Reads notes and
+    comments in physical order (SQLite's key order, PostgreSQL's heap order) and
+    compares how often neighbours share an author with how often they would by chance."""
+    physical = (
+        "SELECT id FROM {table} ORDER BY ctid"
+        if db.dialect == "postgresql"
+        else "SELECT id FROM {table}"  # no ORDER BY: the B-tree's own order
+    )
+    order: list[str] = []
+    with db.engine.connect() as conn:
+        for table in ("notes", "comments"):
+            rows = conn.exec_driver_sql(physical.format(table=table)).scalars()
+            order += [str(item) for item in rows if str(item) in truth]
+    authors = [truth[item] for item in order]
+    if len(authors) < 3:
+        return {"label": "measured", "source": "row order", "result": "too few items"}
+    neighbours = sum(a == b for a, b in itertools.pairwise(authors)) / (len(authors) - 1)
+    counts = Counter(authors)
+    by_chance = sum((n / len(authors)) * ((n - 1) / (len(authors) - 1)) for n in counts.values())
+    return {
+        "label": "measured",
+        "source": "the order rows sit in storage",
+        "items": len(authors),
+        "neighbours_same_author": round(neighbours, 4),
+        "by_chance": round(by_chance, 4),
     }
