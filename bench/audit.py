@@ -23,6 +23,9 @@ from momo.audit.run import audit, seed_sweep, style_without_boilerplate  # noqa:
 from momo.audit.stylometry import BASELINE  # noqa: E402
 from momo.audit.threats import assess, describe  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import chinese_poetry  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "corpora"
 
 
@@ -36,20 +39,30 @@ def headline(name: str, posts: list[Post]) -> float:
         f"(baseline {100 * result.style_accuracy[BASELINE]:.1f}%)"
     )
     print(
-        f"  {'regime':<10}{'identifier':>11}{'voice':>8}{'timing':>8}{'region':>8}{'image':>8}"
-        f"{'style':>8}{'all':>8}   top-1 %, chance {100 / result.authors:.1f}%"
+        f"  {'regime':<10}{'identifier':>11}{'in-thr':>8}{'x-thr':>8}{'timing':>8}{'region':>8}"
+        f"{'image':>8}{'style':>8}{'all':>8}   top-1 %, chance {100 / result.authors:.1f}%"
     )
     for regime, channels in result.scores.items():
         cells = "".join(
-            f"{100 * channels[c].top1.value:>8.1f}"
-            for c in ("voice", "timing", "region", "image", "style", "all channels")
+            (f"{100 * channels[c].top1.value:>8.1f}" if c in channels else f"{'-':>8}")
+            for c in (
+                "voice within threads",
+                "voice across threads",
+                "timing",
+                "region",
+                "image",
+                "style",
+                "all channels",
+            )
         )
         print(f"  {regime:<10}{100 * channels['identifier'].top1.value:>11.1f}{cells}")
     return elapsed
 
 
 def main() -> None:
-    paths = [Path(arg) for arg in sys.argv[1:]] or sorted(SHARED.glob("*.jsonl"))
+    paths = [Path(a) for a in sys.argv[1:] if not a.startswith("--")] or sorted(
+        SHARED.glob("*.jsonl")
+    )
     if not paths:
         sys.exit("no corpus given and no shared corpora found")
     corpora = {path.name: load(path) for path in paths}
@@ -70,6 +83,11 @@ def main() -> None:
     merged = [post for posts in corpora.values() for post in posts][:2000]
     elapsed = headline(f"speed check: first 2,000 texts of {' + '.join(corpora)}", merged)
     print(f"\n2,000-text audit: {elapsed:.1f} s of a 60 s budget ({elapsed / 60:.2f} of it)")
+    print("\nin-thr: voice inside a thread (linking shown by design); x-thr: across threads.")
+    print("Style is measured on the text; every other metadata channel is simulated.")
+    if "--no-poetry" not in sys.argv:
+        print("\nchinese-poetry: the curve to 1,000 suspects and cross-domain (shi -> ci)")
+        chinese_poetry.main([])
 
 
 if __name__ == "__main__":

@@ -59,11 +59,11 @@ def poems(files: list[Path]) -> dict[str, list[str]]:
     return dict(by_author)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--package", type=Path, default=None)
     parser.add_argument("--authors", type=int, default=2000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     package = args.package or fetch(ROOT / ".cache" / "chinese-poetry")
     dist = package / "dist"
     started = time.perf_counter()

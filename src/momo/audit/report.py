@@ -19,6 +19,7 @@ from momo.audit.threats import CurvePoint, Threats
 ROWS = (
     "identifier",
     "voice",
+    "voice within threads",
     "voice across threads",
     "timing",
     "region",
@@ -34,6 +35,7 @@ PROVENANCE_CORPUS = {
     "identifier": "simulated: each regime's account ids and pseudonyms",
     "voice": "simulated: 12 communities, threads drawn per post; includes posts a "
     "thread voice links by design",
+    "voice within threads": "simulated: voice, only posts a thread voice links (by design)",
     "voice across threads": "simulated: voice, counting only posts no thread voice links",
     "timing": "simulated: two peak hours per author, 80% of posts in them",
     "region": "simulated: 31 provinces, uniform",
@@ -44,6 +46,7 @@ PROVENANCE_CORPUS = {
 PROVENANCE_INSTANCE = {
     "identifier": "measured: the first character of each public id",
     "voice": "measured: the export's per-thread voices",
+    "voice within threads": "measured: posts a thread voice links, as Momo shows by design",
     "voice across threads": "measured: the export's voices, posts no thread voice links",
     "timing": "measured: the stored coarse times",
     "region": "measured: Momo shows none",
@@ -97,7 +100,8 @@ def summary(result: AuditResult) -> str:
         )
     combined, chance = momo["all channels"], momo["all channels"].chance_top1
     strongest = max(
-        (c for c in ROWS[:-1] if c in momo and c != "voice"), key=lambda c: momo[c].top1.value
+        (c for c in ROWS[:-1] if c in momo and c not in ("voice", "voice within threads")),
+        key=lambda c: momo[c].top1.value,
     )
     xhs = result.scores["momo-xhs"]["all channels"].top1.value
     return (
@@ -213,6 +217,7 @@ def _bar_panel(title: str, scores: dict[str, Scores]) -> str:
 PLAIN_CHANNELS = {
     "identifier": "an account id or pseudonym shown beside the post",
     "voice": "the per-thread name (OP, Momo 2 …) and which threads someone joins",
+    "voice within threads": "the same, for posts a thread name links (shown by design)",
     "voice across threads": "the same, for posts no thread name links by design",
     "timing": "when people post (hour of day, weekday)",
     "region": "an IP-location label such as a province",

@@ -172,11 +172,10 @@ def _attack_views(
     channels = {name: score(posteriors[name], truth, seed=seed) for name in CHANNELS}
     # Voice counts twice otherwise: inside a thread it links posts by design; only the
     # posts it cannot link that way measure re-identification across threads.
-    across = ~attacks.linked_in_thread(views, split)
-    if across.sum() >= 2 and len(np.unique(truth[across])) >= 2:
-        channels["voice across threads"] = score(
-            posteriors["voice"][across], truth[across], seed=seed
-        )
+    within = attacks.linked_in_thread(views, split)
+    for name, part in (("voice within threads", within), ("voice across threads", ~within)):
+        if part.sum() >= 2 and len(np.unique(truth[part])) >= 2:
+            channels[name] = score(posteriors["voice"][part], truth[part], seed=seed)
     soft = [p for name, p in posteriors.items() if name != "identifier"]
     combined = attacks.combine(soft, hard=[posteriors["identifier"]])
     channels["all channels"] = score(combined, truth, seed=seed)
