@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from momo.audit.corpus import Post, load  # noqa: E402
+from momo.audit.report import ROWS  # noqa: E402
 from momo.audit.run import audit, seed_sweep, style_without_boilerplate  # noqa: E402
 from momo.audit.stylometry import BASELINE  # noqa: E402
 from momo.audit.threats import assess, describe  # noqa: E402
@@ -45,15 +46,8 @@ def headline(name: str, posts: list[Post]) -> float:
     for regime, channels in result.scores.items():
         cells = "".join(
             (f"{100 * channels[c].top1.value:>8.1f}" if c in channels else f"{'-':>8}")
-            for c in (
-                "voice within threads",
-                "voice across threads",
-                "timing",
-                "region",
-                "image",
-                "style",
-                "all channels",
-            )
+            for c in ROWS
+            if c not in ("identifier", "voice")
         )
         print(f"  {regime:<10}{100 * channels['identifier'].top1.value:>11.1f}{cells}")
     return elapsed

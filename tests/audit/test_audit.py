@@ -12,6 +12,7 @@ from momo.audit.corpus import CorpusError, Post, load
 from momo.audit.run import audit
 from momo.audit.stylometry import BASELINE
 from momo.cli import app
+from tests.audit.planted import FILLER
 
 DATA = Path(__file__).parent / "data"
 
@@ -176,26 +177,7 @@ def test_boilerplate_is_measured_apart_from_style() -> None:
     from momo.audit.run import strip_boilerplate, style_without_boilerplate
 
     rng = random.Random(1)
-    words = [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "it",
-        "that",
-        "was",
-        "for",
-        "on",
-        "are",
-        "with",
-        "as",
-        "at",
-        "be",
-        "this",
-        "have",
-    ]
+    words = list(FILLER)
     posts = [
         Post(
             f"{a}-{i}",

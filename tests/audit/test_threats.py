@@ -19,6 +19,7 @@ from momo.audit.threats import (
     unsupervised_linking,
 )
 from momo.cli import app
+from tests.audit.planted import FILLER
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,26 +27,7 @@ DATA = Path(__file__).parent / "data"
 def _planted(authors: int, per_author: int, seed: int, genre: str = "") -> list[Post]:
     """Each author always uses one rare word of their own among common filler."""
     rng = random.Random(seed)
-    filler = [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "it",
-        "that",
-        "was",
-        "for",
-        "on",
-        "are",
-        "with",
-        "as",
-        "at",
-        "be",
-        "this",
-        "have",
-    ]
+    filler = list(FILLER)
     posts = []
     for a in range(authors):
         marker = f"zq{a:03d}x{'kvj'[a % 3]}"
