@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import jpeg_bytes
+from tests.pages import public_pages, signed_in_pages
 from tests.server import (
     bucket_ends,
     grant_moderator,
@@ -77,30 +78,8 @@ def test_every_page_passes_axe(
         bucket_ends()
         grant_moderator(server, key, env)
 
-        public = [
-            "/",
-            "/latest",
-            "/topics/旅行",
-            "/search?q=爬山",
-            f"/notes/{note}",
-            "/about",
-            "/signin",
-            "/signup",
-            "/modlog",
-            "/transparency",
-            "/wellbeing",
-            "/context-notes/log",
-            "/no-such-page",
-        ]
-        signed_in = [
-            "/compose",
-            "/me",
-            "/me/notices",
-            "/me/replies",
-            "/context-notes",
-            "/mod",
-            f"/notes/{note}",
-        ]
+        public = public_pages(note)
+        signed_in = signed_in_pages(note)
         failures: list[str] = []
         passes = [(locale, size, "light") for locale in ("zh-CN", "en-US") for size in SIZES]
         passes += [(locale, "desktop", "dark") for locale in ("zh-CN", "en-US")]

@@ -11,6 +11,7 @@ import pytest
 from momo.core import Momo
 from momo.web.i18n import negotiate
 from tests.conftest import jpeg_bytes, new_client, publish
+from tests.pages import public_pages, signed_in_pages
 
 
 @pytest.mark.parametrize(
@@ -195,39 +196,10 @@ def test_no_english_is_left_in_the_chinese_interface(app, momo: Momo) -> None:  
     publish(momo)
 
     chinese = {"accept": "text/html"}
+    member_pages = [p for p in signed_in_pages(note) if p != "/mod"]
     pages = {
-        "anonymous": (
-            new_client(app),
-            [
-                "/",
-                "/latest",
-                "/topics/旅行",
-                "/search?q=爬山",
-                f"/notes/{note}",
-                "/about",
-                "/signin",
-                "/signup",
-                "/modlog",
-                "/transparency",
-                "/wellbeing",
-                "/context-notes/log",
-                "/no-such-page",
-                "/notes/AAAAAAAAAAAA",
-            ],
-        ),
-        "member": (
-            member,
-            [
-                "/compose",
-                "/me",
-                "/me/notices",
-                "/me/replies",
-                f"/notes/{note}",
-                "/context-notes",
-                f"/notes/{note}?posted=note",
-                "/search?q=我想死",
-            ],
-        ),
+        "anonymous": (new_client(app), [*public_pages(note), "/notes/AAAAAAAAAAAA"]),
+        "member": (member, [*member_pages, f"/notes/{note}?posted=note", "/search?q=我想死"]),
         "moderator": (moderator, ["/mod", "/modlog"]),
     }
     # The crisis lines are the operator's data: organisations' own names and sites.
