@@ -216,6 +216,7 @@ class Momo:
         return rewrite_in_key_order(self.db)
 
     def close(self) -> None:
+        self.feed_cache.close()
         self.db.dispose()
         if self.redis is not None:
             self.redis.close()

@@ -8,6 +8,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from momo.core import Momo
 from momo.feed.cache import ResponseCache
 from tests.conftest import REDIS_URL, new_client, publish, sign_up
@@ -70,9 +72,31 @@ def test_the_ttl_bounds_a_page_and_zero_turns_the_cache_off() -> None:
     assert len(calls) == 3
 
 
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="needs MOMO_TEST_REDIS_URL")
+
+
+class _CountingRedis:
+    """A Redis client that counts the commands sent through it (not the polls of a
+    subscription, which are no round trip)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.commands: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name in ("get", "eval", "set", "incr", "execute_command"):
+
+            def counted(*args: Any, **kwargs: Any) -> Any:
+                self.commands.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
+@needs_redis
 def test_workers_share_the_version_through_redis() -> None:
-    if not REDIS_URL:
-        return  # the in-memory cache is one process's own; covered above
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
@@ -80,6 +104,47 @@ def test_workers_share_the_version_through_redis() -> None:
     two.put("k", two.version(), b"old")
     one.invalidate()  # a write at another worker
     assert two.fresh("k") is None
+    two.put("k", two.version(), b"new")
+    assert two.fresh("k") == b"new"
+    one.close()
+    two.close()
+
+
+@needs_redis
+def test_a_cached_page_costs_no_redis_round_trip_and_still_sees_every_bump() -> None:
+    import redis
+
+    writer = ResponseCache(60, redis.Redis.from_url(REDIS_URL))
+    counting = _CountingRedis(redis.Redis.from_url(REDIS_URL))
+    reader = ResponseCache(60, counting)
+    reader.put("k", reader.version(), b"page")
+    asked = len(counting.commands)
+    for _ in range(200):
+        assert reader.fresh("k") == b"page"
+    assert len(counting.commands) == asked, "a hit asked Redis for the version"
+    for _ in range(5):
+        writer.invalidate()
+        assert reader.fresh("k") is None
+        reader.put("k", reader.version(), b"page")
+        assert reader.fresh("k") == b"page"
+    writer.close()
+    reader.close()
+
+
+@needs_redis
+def test_a_broken_subscription_falls_back_to_asking_redis() -> None:
+    import redis
+
+    writer = ResponseCache(60, redis.Redis.from_url(REDIS_URL))
+    reader = ResponseCache(60, redis.Redis.from_url(REDIS_URL))
+    reader.put("k", reader.version(), b"page")
+    subscription = reader._subscription
+    assert subscription is not None
+    subscription.connection.disconnect()  # the link to Redis drops
+    writer.invalidate()  # a bump the subscription cannot deliver
+    assert reader.fresh("k") is None, "a lost subscription served a stale page"
+    writer.close()
+    reader.close()
 
 
 def test_cached_pages_follow_writes_and_never_carry_a_viewer(app: Any, momo: Momo) -> None:
