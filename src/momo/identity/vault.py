@@ -150,10 +150,9 @@ class Vault:
         if read_before:
             n = self._catch_up(conn, vault_key, remember=first).count
         else:
-            # A vault this process has not read: find its end without reading it.
-            n = self._find_end(conn, vault_key, self._end(cache_key))
-            if first:
-                self._remember_end(cache_key, n)
+            # A vault this process has not read: try where it was last seen to end
+            # (``warm`` looked just before), and search only if that slot is taken.
+            n = self._end(cache_key)
         for _ in range(20):
             added = conn.execute(
                 upsert_ignore(
@@ -165,7 +164,10 @@ class Vault:
             ).first()
             if added is not None:  # (rowcount is not reliable for this on every driver)
                 return
-            n += 1  # another worker took slot n a moment ago
+            # Taken: by an entry written since, here or at another worker.
+            n = self._find_end(conn, vault_key, n + 1)
+            if first and not read_before:
+                self._remember_end(cache_key, n)
         raise RuntimeError("could not find a free vault slot")
 
     def append_many(

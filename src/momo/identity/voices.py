@@ -7,7 +7,7 @@ threads without the secrets file.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, literal, select
 
 from momo.identity.tables import thread_voices
 from momo.keyring import Keyring
@@ -46,16 +46,22 @@ def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) ->
     existing = find_voice(conn, keys, account_id, note_id)
     if existing is not None:
         return existing
-    highest = conn.scalar(
-        select(func.max(thread_voices.c.number)).where(thread_voices.c.note_id == note_id)
+    tag = voice_tag(keys, account_id, note_id)
+    # The next number and the new row in one statement, under the caller's lock.
+    return int(
+        conn.execute(
+            insert(thread_voices)
+            .from_select(
+                ["note_id", "tag", "number"],
+                select(
+                    literal(note_id),
+                    literal(tag),
+                    func.coalesce(func.max(thread_voices.c.number), 0) + 1,
+                ).where(thread_voices.c.note_id == note_id),
+            )
+            .returning(thread_voices.c.number)
+        ).scalar_one()
     )
-    number = (highest or 0) + 1
-    conn.execute(
-        insert(thread_voices).values(
-            note_id=note_id, tag=voice_tag(keys, account_id, note_id), number=number
-        )
-    )
-    return number
 
 
 def forget_thread(conn: Connection, note_id: str) -> None:

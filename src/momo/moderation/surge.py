@@ -58,17 +58,19 @@ class SurgeDetector:
         scope = comments.c.note_id == note_id
         if parent_id is not None:
             scope = scope & (comments.c.parent_id == parent_id)
-        recent = conn.execute(
-            select(func.count(), func.count(func.distinct(comments.c.voice))).where(
-                scope, comments.c.created_bucket >= since
-            )
+        # One statement, not three: it runs inside every comment's write transaction.
+        recent = comments.c.created_bucket >= since
+        row = conn.execute(
+            select(
+                func.count().filter(recent),
+                func.count(func.distinct(comments.c.voice)).filter(recent),
+                func.count().filter(comments.c.created_bucket < since),
+                select(notes.c.created_bucket).where(notes.c.id == note_id).scalar_subquery(),
+            ).where(scope)
         ).one()
-        earlier = int(
-            conn.scalar(select(func.count()).where(scope, comments.c.created_bucket < since)) or 0
-        )
-        created = conn.scalar(select(notes.c.created_bucket).where(notes.c.id == note_id)) or since
+        created = row[3] or since
         windows_before = max(1.0, (since - created) / self.window)
-        return Activity(int(recent[0]), int(recent[1]), earlier / windows_before)
+        return Activity(int(row[0]), int(row[1]), int(row[2]) / windows_before)
 
     def is_surge(self, activity: Activity) -> bool:
         return (
