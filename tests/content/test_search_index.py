@@ -168,25 +168,26 @@ def test_the_index_is_smaller_than_twice_the_text() -> None:
     assert stored <= 2 * size, f"index {stored} bytes for {size} bytes of text"
 
 
-@pytest.mark.parametrize(("window", "few"), [(4, 3), (4, 100), (1000, 3)])
+@pytest.mark.parametrize(("window", "spare"), [(4, 0), (4, 10), (1000, 0)])
 def test_every_search_strategy_pages_newest_first_without_gaps(
-    momo: Momo, clock: Any, monkeypatch: pytest.MonkeyPatch, window: int, few: int
+    momo: Momo, clock: Any, monkeypatch: pytest.MonkeyPatch, window: int, spare: int
 ) -> None:
-    """PostgreSQL search reads the newest ids first, then the GIN index for a term
-    with few matches, then growing id ranges; with tiny limits every path runs."""
+    """PostgreSQL search reads the newest ids first, then stretches of days back in
+    time; notes spread over months, and tiny limits, make every path run."""
     from momo.feed import feeds
 
     monkeypatch.setattr(feeds, "SEARCH_WINDOW", window)
-    monkeypatch.setattr(feeds, "SEARCH_FEW", few)
+    monkeypatch.setattr(feeds, "SEARCH_SPARE", spare)
     people = viewers(momo, 6)
     common, rare = [], []
-    for round_ in range(6):
+    gaps = [3600, 3 * 86400, 9 * 86400, 70 * 86400, 3600, 200 * 86400]
+    for round_, gap in enumerate(gaps):
         for i, person in enumerate(people):
             common.append(momo.notes.create(person, f"咖啡 {round_}", "今天的咖啡"))
             if i == 0 and round_ % 2 == 0:
                 rare.append(momo.notes.create(person, "丘前小路", "很少见"))
         publish(momo)
-        clock.advance(3600)
+        clock.advance(gap)
     with momo.db.write() as conn:
         conn.execute(update(notes).where(notes.c.id == common[-3]).values(status="removed"))
     for term, expected in (("咖啡", [n for n in common if n != common[-3]]), ("丘前", rare)):
@@ -200,3 +201,25 @@ def test_every_search_strategy_pages_newest_first_without_gaps(
             cursor = page.next_cursor
         assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen)), term
         assert all(size == 4 for size in sizes[:-1]), f"{term}: short pages {sizes}"
+
+
+@pytest.mark.parametrize("newest", [0, 7, 8, 63, 64, 100, 20_417, 20_480])
+@pytest.mark.parametrize("span", [0, 1, 9, 70, 700])
+def test_stretches_cover_every_day_once_newest_first(newest: int, span: int) -> None:
+    from momo.content.search_index import PERIODS, stretches
+
+    widths = dict(PERIODS)
+    oldest = max(0, newest - span)
+    covered: list[int] = []
+    for stretch in stretches(newest, oldest):
+        days: list[int] = []
+        for lexeme in stretch:
+            width = widths[lexeme[1]]
+            start = int(lexeme[2:]) * width
+            days += range(start + width - 1, start - 1, -1)
+        assert days == sorted(days, reverse=True)
+        assert not covered or max(days) < min(covered), "stretches go back in time"
+        covered += days
+    assert set(range(oldest, newest + 1)) <= set(covered)
+    assert max(covered) == newest
+    assert len(covered) == len(set(covered))

@@ -36,7 +36,7 @@ def _fill(momo: Momo) -> None:
             {
                 "id": note_id,
                 "title": "".join(words[:2]),
-                "body": " ".join(words) + f" 第{i}篇",
+                "body": " ".join(words) + f" 第{i}篇" + (" 樱花季" if i % 40 == 0 else ""),
                 "created_bucket": bucket,
                 "hot": rng.random() * 10 + bucket / 45000,
                 "sealed_author": b"x" * 40,
@@ -123,6 +123,8 @@ CASES = {
     "search, common": lambda m: m.feeds.search("今天", None, "en"),
     "search, rare": lambda m: m.feeds.search("第1234篇", None, "en"),
     "search, word": lambda m: m.feeds.search("linux", None, "en"),
+    # In one note in forty: too few among the newest ids, so stretches of days.
+    "search, middling": lambda m: m.feeds.search("樱花季", None, "en"),
     "search, page 2": lambda m: m.feeds.search(
         "咖啡", m.feeds.search("咖啡", None, "en").next_cursor, "en"
     ),

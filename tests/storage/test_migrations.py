@@ -135,3 +135,57 @@ def test_moving_sealed_ledgers_needs_the_keyring(tmp_path: Path) -> None:
     with db.read() as conn:  # the failed step rolled back: nothing was lost
         assert conn.execute(text("SELECT count(*) FROM accounts")).scalar() == 1
     db.dispose()
+
+
+def test_search_documents_gain_and_lose_their_days_on_postgresql() -> None:
+    """0015 adds the period lexemes to documents indexed before it, as new documents
+    get them, and its downgrade takes exactly those away again."""
+    from sqlalchemy import insert
+
+    from momo.content.search_index import FTS_TABLE, IndexedNote, SearchIndex, period_lexemes
+    from momo.content.tables import notes
+
+    url = _postgres_url()
+    admin = Database(url)
+    with admin.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS momo_periods CASCADE"))
+        conn.execute(text("CREATE SCHEMA momo_periods"))
+    admin.dispose()
+    db = Database(with_schema(url, "momo_periods"))
+    upgrade(db.engine)
+    bucket = 1_764_000_000
+    with db.write() as conn:
+        conn.execute(
+            insert(notes),
+            [
+                {
+                    "id": f"n{i}",
+                    "title": "樱花",
+                    "body": "今天",
+                    "created_bucket": bucket - i * 90_000,
+                    "hot": 0.0,
+                    "sealed_author": b"x" * 40,
+                    "published": True,
+                }
+                for i in range(3)
+            ],
+        )
+        SearchIndex().add(
+            conn, [IndexedNote(f"n{i}", "樱花", "今天", bucket - i * 90_000) for i in range(3)]
+        )
+
+    def documents() -> dict[int, set[str]]:
+        with db.read() as conn:
+            rows = conn.execute(text(f"SELECT doc, tsvector_to_array(terms) FROM {FTS_TABLE}"))
+            return {int(doc): set(lexemes) for doc, lexemes in rows}
+
+    indexed = documents()
+    assert len(indexed) == 3
+    for doc, lexemes in indexed.items():
+        assert set(period_lexemes(doc)) <= lexemes
+    downgrade(db.engine, "0014")
+    for doc, lexemes in documents().items():
+        assert lexemes == indexed[doc] - set(period_lexemes(doc))
+    upgrade(db.engine)
+    assert documents() == indexed
+    db.dispose()

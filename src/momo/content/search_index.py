@@ -10,13 +10,20 @@ random``: newest-first order by bucket is the id order, and inside a bucket the
 id says nothing about who wrote first. The SQLite table is contentless (it
 stores no text, only the inverted index), so deleting a document needs its
 tokens again; they are recomputed from the note's stored text.
+
+On PostgreSQL each document also carries the day of its bucket as lexemes at
+three widths (``~a`` one day, ``~b`` eight, ``~c`` sixty-four). A GIN index
+returns matches in no order; ANDing the query with a stretch of days lets the
+index itself pick the newest matches of a term, however common, before a
+single row is read (``stretches``). The day is coarser than the bucket that
+every note shows, so this tells nothing new.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -48,8 +55,45 @@ POSTGRES_DDL = (
 )
 
 
+DAY_SECONDS = 86_400
+PERIODS = (("a", 1), ("b", 8), ("c", 64))  # lexeme prefix, width in days
+
+
 def first_doc(bucket_start: int) -> int:
     return bucket_start << RANDOM_BITS
+
+
+def day_of(doc: int) -> int:
+    return (doc >> RANDOM_BITS) // DAY_SECONDS
+
+
+def period_lexemes(doc: int) -> list[str]:
+    day = day_of(doc)
+    return [f"~{name}{day // width}" for name, width in PERIODS]
+
+
+def stretches(newest_day: int, oldest_day: int) -> Iterator[list[str]]:
+    """Disjoint stretches of time from ``newest_day`` back to ``oldest_day``, newest
+    first, each named by the period lexemes it ORs together: the newest day, the
+    rest of its 8-day period, the rest of its 64-day period, then 64-day periods in
+    groups of 1, 2, 4 …. Each stretch is at most about eight times the time before
+    it, so the first that fills a page holds only a few pages of matches, and a
+    term that never matches costs a logarithmic number of index probes."""
+    yield [f"~a{newest_day}"]
+    first_of_eight = newest_day // 8 * 8
+    days = range(newest_day - 1, max(first_of_eight, oldest_day) - 1, -1)
+    if days:
+        yield [f"~a{day}" for day in days]
+    eight = newest_day // 8
+    first_of_64 = eight // 8 * 8
+    eights = [e for e in range(eight - 1, first_of_64 - 1, -1) if e * 8 + 7 >= oldest_day]
+    if eights:
+        yield [f"~b{e}" for e in eights]
+    sixty_four, group = eight // 8 - 1, 1
+    while sixty_four >= 0 and sixty_four * 64 + 63 >= oldest_day:
+        lowest = max(sixty_four - group + 1, 0)
+        yield [f"~c{c}" for c in range(sixty_four, lowest - 1, -1) if c * 64 + 63 >= oldest_day]
+        sixty_four, group = lowest - 1, group * 2
 
 
 def match_expression(phrases: Sequence[content_text.Phrase], dialect: str) -> str:
@@ -76,6 +120,14 @@ class Matching:
     table: TableClause
     doc: ColumnElement[int]
     condition: ColumnElement[bool]
+    expression: str
+
+    def during(self, stretch: Sequence[str]) -> ColumnElement[bool]:
+        """PostgreSQL: the match, limited inside the GIN index to a stretch of days."""
+        periods = " | ".join(f"'{lexeme}'" for lexeme in stretch)
+        return text(f"{FTS_TABLE}.terms @@ CAST(:during AS tsquery)").bindparams(  # type: ignore[return-value]
+            during=f"({self.expression}) & ({periods})"
+        )
 
 
 def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:
@@ -83,15 +135,16 @@ def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:
     if dialect == "sqlite":
         fts = table(FTS_TABLE, column("rowid"))
         condition = text(f"{FTS_TABLE} MATCH :match").bindparams(match=expression)
-        return Matching(fts, fts.c.rowid, condition)  # type: ignore[arg-type]
+        return Matching(fts, fts.c.rowid, condition, expression)  # type: ignore[arg-type]
     gin = table(FTS_TABLE, column("doc"), column("terms"))
     condition = text(f"{FTS_TABLE}.terms @@ CAST(:match AS tsquery)").bindparams(match=expression)
-    return Matching(gin, gin.c.doc, condition)  # type: ignore[arg-type]
+    return Matching(gin, gin.c.doc, condition, expression)  # type: ignore[arg-type]
 
 
-def _tsvector(tokens: Sequence[str]) -> str:
+def _tsvector(tokens: Sequence[str], doc: int) -> str:
     # PostgreSQL keeps positions up to 16383; later ones share that last position.
-    return " ".join(f"'{token}':{min(i + 1, 16383)}" for i, token in enumerate(tokens))
+    positioned = (f"'{token}':{min(i + 1, 16383)}" for i, token in enumerate(tokens))
+    return " ".join([*positioned, *(f"'{lexeme}'" for lexeme in period_lexemes(doc))])
 
 
 def _document(title: str, body: str) -> list[str]:
@@ -122,7 +175,7 @@ class SearchIndex:
                 [{"note": n.id, "doc": d} for n, d in zip(batch, docs, strict=True)],
             )
         rows = [
-            {"doc": doc, "terms": self._terms(conn, _document(note.title, note.body))}
+            {"doc": doc, "terms": self._terms(conn, _document(note.title, note.body), doc)}
             for note, doc in zip(batch, docs, strict=True)
         ]
         if rows:
@@ -187,8 +240,8 @@ class SearchIndex:
                     docs[i] = doc
         return docs
 
-    def _terms(self, conn: Connection, tokens: list[str]) -> str:
-        return " ".join(tokens) if conn.dialect.name == "sqlite" else _tsvector(tokens)
+    def _terms(self, conn: Connection, tokens: list[str], doc: int) -> str:
+        return " ".join(tokens) if conn.dialect.name == "sqlite" else _tsvector(tokens, doc)
 
     def _insert_statement(self, conn: Connection) -> TextClause:
         if conn.dialect.name == "sqlite":
@@ -196,7 +249,9 @@ class SearchIndex:
         return text(f"INSERT INTO {FTS_TABLE}(doc, terms) VALUES (:doc, CAST(:terms AS tsvector))")
 
     def _insert(self, conn: Connection, doc: int, tokens: list[str]) -> None:
-        conn.execute(self._insert_statement(conn), {"doc": doc, "terms": self._terms(conn, tokens)})
+        conn.execute(
+            self._insert_statement(conn), {"doc": doc, "terms": self._terms(conn, tokens, doc)}
+        )
 
     def _delete(self, conn: Connection, doc: int, tokens: list[str]) -> None:
         if conn.dialect.name == "sqlite":

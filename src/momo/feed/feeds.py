@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 EXCERPT = 80
 SEARCH_MAX_QUERY = 100
 SEARCH_WINDOW = 500  # PostgreSQL search: see FeedService._newest_matches
-SEARCH_FEW = 3000
+SEARCH_SPARE = 10  # extra matches read per stretch, for ones the feed hides (removed)
 FEED_KINDS = ("latest", "discover")
 
 
@@ -196,49 +196,49 @@ class FeedService:
 
         1. The newest ``SEARCH_WINDOW`` documents, in id order with the match as a
            filter: a common term fills the page here.
-        2. Otherwise, if the term has at most ``SEARCH_FEW`` matches in all, the GIN
-           index lists them (bitmap scans only, planner told so) and the newest are
-           taken: a rare term costs its own matches.
-        3. Otherwise (a middling term) ranges of ids four times larger each, in
-           order, until the page is full.
+        2. Otherwise stretches of days going back (``search_index.stretches``): the
+           GIN index intersects the term with each stretch's period lexemes, and
+           only the matches of that stretch are read and sorted. The first stretch
+           to fill the page holds a few pages of matches at most, whether the term
+           is in one note in a hundred or one in a million.
         """
         doc = found.doc
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         upper = int(after[0]) if after is not None else None
-
-        def window_edge(size: int) -> int | None:
-            edge = select(doc).order_by(doc.desc()).offset(size - 1).limit(1)
-            return conn.scalar(edge if upper is None else edge.where(doc < upper))
-
-        def read(part: Select[Any], lower: int | None, count: int) -> list[dict[str, Any]]:
-            if upper is not None:
-                part = part.where(doc < upper)
-            if lower is not None:
-                part = part.where(doc >= lower)
-            return [dict(row._mapping) for row in conn.execute(part.limit(count))]
-
-        lower = window_edge(SEARCH_WINDOW)
-        rows = read(query, lower, wanted)
+        edge = select(doc).order_by(doc.desc()).offset(SEARCH_WINDOW - 1).limit(1)
+        lower = conn.scalar(edge if upper is None else edge.where(doc < upper))
+        part = query if upper is None else query.where(doc < upper)
+        if lower is not None:
+            part = part.where(doc >= lower)
+        rows = [dict(row._mapping) for row in conn.execute(part.limit(wanted))]
         if len(rows) >= wanted or lower is None:
             return rows
-        upper = lower
-        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
-        few = conn.scalars(select(doc).where(found.condition).limit(SEARCH_FEW + 1)).all()
-        if len(few) <= SEARCH_FEW:
-            older = sorted((d for d in few if d < upper), reverse=True)
-            for start in range(0, len(older), wanted):
-                chunk = older[start : start + wanted]
-                rows += read(query.where(doc.in_(chunk)), None, wanted - len(rows))
-                if len(rows) >= wanted:
-                    break
+        oldest = conn.scalar(select(func.min(doc)))
+        if oldest is None:
             return rows
-        window = SEARCH_WINDOW * 4
-        while len(rows) < wanted:
-            lower = window_edge(window)
-            rows += read(query, lower, wanted - len(rows))
-            if lower is None:
+        # From here the planner must use GIN (bitmap scans), not walk ids in order.
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+        upper = lower
+        oldest_day = search_index.day_of(int(oldest))
+        for stretch in search_index.stretches(search_index.day_of(upper - 1), oldest_day):
+            while len(rows) < wanted:
+                batch = wanted - len(rows) + SEARCH_SPARE
+                docs = conn.scalars(
+                    select(doc)
+                    .where(found.during(stretch), doc < upper)
+                    .order_by(doc.desc())
+                    .limit(batch)
+                ).all()
+                if docs:
+                    rows += [
+                        dict(row._mapping)
+                        for row in conn.execute(query.where(doc.in_(docs)).limit(wanted))
+                    ][: wanted - len(rows)]
+                    upper = min(docs)
+                if len(docs) < batch:
+                    break  # this stretch is spent
+            if len(rows) >= wanted:
                 break
-            upper, window = lower, window * 4
         return rows
 
     def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
