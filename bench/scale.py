@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -37,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,11 +53,12 @@ from momo.config import Settings
 from momo.content.comments import COMMENT_KIND
 from momo.content.counters import hot_score
 from momo.content.notes import NOTE_KIND
-from momo.content.search_index import IndexedNote
+from momo.content.search_index import RANDOM_BITS, SearchIndex, first_doc
 from momo.content.tables import comments, media, note_images, note_topics, notes, reactions, topics
 from momo.core import Momo
 from momo.identity.accounts import Viewer
-from momo.identity.tables import thread_voices
+from momo.identity.tables import thread_voices, vault_entries
+from momo.identity.vault import seal_entry, slot
 from momo.identity.voices import OP, voice_tag
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,8 +154,133 @@ class Built:
     notes_per_second: float
 
 
-def build(momo: Momo, count: int, seed: int = 1, accounts: int = 400) -> Built:
-    """Fill the instance through the domain's pieces, in bulk transactions."""
+@dataclass
+class _Plan:
+    """One batch as the main process decides it: who writes which note, comments
+    and likes, and where each author's vault entries start. The vault order has to
+    be settled in one place; everything costly is left to ``_prepare``."""
+
+    seed: int
+    # note id, author, bucket, likers, commenters, has a cover image
+    notes: list[tuple[str, int, int, list[int], list[int], bool]]
+    vault_start: dict[int, int]
+
+
+@dataclass
+class _Shared:
+    """What a preparing process needs, inherited through fork."""
+
+    momo: Momo
+    people: list[tuple[str, bytes]]  # account id, vault key
+    images: list[bytes]
+    dialect: str
+
+
+_SHARED: _Shared | None = None
+
+
+def _plan(rng: random.Random, size: int, people: int, vault_next: list[int], when: Any) -> _Plan:
+    cut, span, granularity = when
+    planned = []
+    vault_start: dict[int, int] = {}
+    for _ in range(size):
+        note_id = _public_id(rng)
+        author = rng.randrange(people)
+        bucket = cut - granularity * (1 + rng.randrange(span // granularity))
+        likers = rng.sample(range(people), rng.choice((0, 1, 2, 4, 6, 9, 14)))
+        thread = [rng.randrange(people) for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 6)))]
+        planned.append((note_id, author, bucket, likers, thread, rng.random() < 0.05))
+        for account in (*thread, author):
+            vault_start.setdefault(account, vault_next[account])
+            vault_next[account] += 1
+    return _Plan(rng.getrandbits(64), planned, vault_start)
+
+
+def _prepare(plan: _Plan) -> dict[str, Any]:
+    """Every row of one batch: text, seals, tags, vault entries and index terms.
+    Runs in a child process; pure apart from fresh nonces."""
+    assert _SHARED is not None
+    momo, people = _SHARED.momo, _SHARED.people
+    rng = random.Random(plan.seed)
+    out: dict[str, list[Any]] = defaultdict(list)
+    vault: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for note_id, author, bucket, likers, thread, has_cover in plan.notes:
+        title, body = _text(rng)
+        numbers = {author: OP}
+        for position, speaker in enumerate(thread):
+            number = numbers.setdefault(speaker, len(numbers))
+            comment_id = _public_id(rng)
+            out["comments"].append(
+                {
+                    "id": comment_id,
+                    "note_id": note_id,
+                    "voice": number,
+                    "body": "".join(rng.choices(_CHARS, k=rng.randrange(8, 40))),
+                    "created_bucket": bucket + 60 * (position + 1),
+                    "sealed_author": momo.sealer.seal(people[speaker][0], COMMENT_KIND, comment_id),
+                    "published": True,
+                    "position": position,
+                }
+            )
+            vault[speaker].append(("+", COMMENT_KIND, comment_id))
+        for account, number in numbers.items():
+            out["voices"].append(
+                {
+                    "note_id": note_id,
+                    "tag": voice_tag(momo.keys, people[account][0], note_id),
+                    "number": number,
+                }
+            )
+        for liker in likers:
+            out["reactions"].append(
+                {
+                    "kind": "like",
+                    "target_id": note_id,
+                    "tag": momo.keys.tag("reaction", "like", people[liker][0], note_id),
+                }
+            )
+        out["tagged"].append(
+            {"note_id": note_id, "topic": body.rsplit("#", 1)[1], "created_bucket": bucket}
+        )
+        if has_cover:
+            name = f"{secrets.token_urlsafe(18)}.jpg"
+            data = rng.choice(_SHARED.images)
+            out["media"].append({"name": name, "full": data, "thumb": data})
+            out["covers"].append(
+                {"note_id": note_id, "position": 0, "file_name": name, "width": 3, "height": 4}
+            )
+        out["notes"].append(
+            {
+                "id": note_id,
+                "title": title,
+                "body": body,
+                "created_bucket": bucket,
+                "like_count": len(likers),
+                "comment_count": len(thread),
+                "hot": hot_score(len(likers) + 2 * len(thread), bucket),
+                "sealed_author": momo.sealer.seal(people[author][0], NOTE_KIND, note_id),
+                "published": True,
+            }
+        )
+        vault[author].append(("+", NOTE_KIND, note_id))
+        doc = first_doc(bucket) | rng.getrandbits(RANDOM_BITS)
+        terms = SearchIndex.stored_terms(_SHARED.dialect, doc, title, body)
+        out["documents"].append((doc, terms))
+    for account, entries in vault.items():
+        key, first = people[account][1], plan.vault_start[account]
+        out["vault"] += [
+            {"slot": slot(key, first + i), "sealed": seal_entry(key, first + i, *entry)}
+            for i, entry in enumerate(entries)
+        ]
+    return out
+
+
+def build(momo: Momo, count: int, seed: int = 1, accounts: int = 400, processes: int = 0) -> Built:
+    """Fill the instance through the domain's pieces, in bulk transactions.
+
+    The main process plans each batch and writes it; ``processes`` children (one
+    per core by default) prepare the rows of the batches ahead meanwhile."""
+    global _SHARED
     rng = random.Random(seed)
     people, keys = [], []
     for _ in range(accounts):
@@ -162,116 +289,111 @@ def build(momo: Momo, count: int, seed: int = 1, accounts: int = 400) -> Built:
         assert viewer is not None
         people.append(viewer)
         keys.append(made.account_key)
-    vault_next: dict[str, int] = defaultdict(int)
+    vault_next = [0] * accounts
     topic_counts: dict[str, int] = defaultdict(int)
-    cut = momo.time.public_before()
-    span = 60 * 86400  # two months of history
-    granularity = momo.settings.time_granularity_seconds
+    when = (momo.time.public_before(), 60 * 86400, momo.settings.time_granularity_seconds)
     note_ids: list[str] = []
-    images = [_tiny_jpeg(rng) for _ in range(8)]
+    used_docs: set[int] = set()
+    _SHARED = _Shared(
+        momo,
+        [(p.account_id, p.vault_key) for p in people],
+        [_tiny_jpeg(rng) for _ in range(8)],
+        momo.db.dialect,
+    )
+    processes = processes or os.cpu_count() or 1
     started = time.perf_counter()
-    for first in range(0, count, BATCH):
-        rows, tagged, voices, said, liked, covers, blobs = [], [], [], [], [], [], []
-        vault: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        indexed = []
-        for _ in range(min(BATCH, count - first)):
-            note_id = _public_id(rng)
-            author = rng.choice(people)
-            bucket = cut - granularity * (1 + rng.randrange(span // granularity))
-            title, body = _text(rng)
-            likers = rng.sample(people, rng.choice((0, 1, 2, 4, 6, 9, 14)))
-            thread = [rng.choice(people) for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 6)))]
-            numbers = {author.account_id: OP}
-            for position, speaker in enumerate(thread):
-                number = numbers.setdefault(speaker.account_id, len(numbers))
-                comment_id = _public_id(rng)
-                said.append(
-                    {
-                        "id": comment_id,
-                        "note_id": note_id,
-                        "voice": number,
-                        "body": "".join(rng.choices(_CHARS, k=rng.randrange(8, 40))),
-                        "created_bucket": bucket + 60 * (position + 1),
-                        "sealed_author": momo.sealer.seal(
-                            speaker.account_id, COMMENT_KIND, comment_id
-                        ),
-                        "published": True,
-                        "position": position,
-                    }
-                )
-                vault[speaker.account_id].append(("+", COMMENT_KIND, comment_id))
-            for account, number in numbers.items():
-                voices.append(
-                    {
-                        "note_id": note_id,
-                        "tag": voice_tag(momo.keys, account, note_id),
-                        "number": number,
-                    }
-                )
-            for liker in likers:
-                liked.append(
-                    {
-                        "kind": "like",
-                        "target_id": note_id,
-                        "tag": momo.keys.tag("reaction", "like", liker.account_id, note_id),
-                    }
-                )
-            topic = body.rsplit("#", 1)[1]
-            topic_counts[topic] += 1
-            tagged.append({"note_id": note_id, "topic": topic, "created_bucket": bucket})
-            if rng.random() < 0.05:
-                name = f"{secrets.token_urlsafe(18)}.jpg"
-                data = rng.choice(images)
-                blobs.append({"name": name, "full": data, "thumb": data})
-                covers.append(
-                    {"note_id": note_id, "position": 0, "file_name": name, "width": 3, "height": 4}
-                )
-            rows.append(
-                {
-                    "id": note_id,
-                    "title": title,
-                    "body": body,
-                    "created_bucket": bucket,
-                    "like_count": len(likers),
-                    "comment_count": len(thread),
-                    "hot": hot_score(len(likers) + 2 * len(thread), bucket),
-                    "sealed_author": momo.sealer.seal(author.account_id, NOTE_KIND, note_id),
-                    "published": True,
-                }
+    sizes = [min(BATCH, count - first) for first in range(0, count, BATCH)]
+    momo.db.engine.dispose()  # no open connection is inherited by the children
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        ahead: deque[Any] = deque()
+        for size in sizes:
+            ahead.append(
+                pool.apply_async(_prepare, (_plan(rng, size, accounts, vault_next, when),))
             )
-            vault[author.account_id].append(("+", NOTE_KIND, note_id))
-            indexed.append(IndexedNote(note_id, title, body, bucket))
-            note_ids.append(note_id)
-        with momo.db.write() as conn:
-            conn.execute(insert(notes), rows)
-            for name in {row["topic"] for row in tagged}:
-                if conn.execute(text("SELECT 1 FROM topics WHERE name = :n"), {"n": name}).first():
-                    continue
-                conn.execute(insert(topics).values(name=name, note_count=0))
-            conn.execute(insert(note_topics), tagged)
-            conn.execute(insert(thread_voices), voices)
-            if said:
-                conn.execute(insert(comments), said)
-            if liked:
-                conn.execute(insert(reactions), liked)
-            if blobs:
-                conn.execute(insert(media), blobs)
-                conn.execute(insert(note_images), covers)
-            by_id = {person.account_id: person for person in people}
-            for account, entries in vault.items():
-                vault_next[account] = momo.vault.append_many(
-                    conn, by_id[account].vault_key, entries, vault_next[account]
-                )
-            momo.search_index.add(conn, indexed)
+            if len(ahead) <= processes:
+                continue
+            _write_batch(momo, ahead.popleft().get(), used_docs, topic_counts, note_ids)
+        while ahead:
+            _write_batch(momo, ahead.popleft().get(), used_docs, topic_counts, note_ids)
     with momo.db.write() as conn:
         for name, number in topic_counts.items():
             conn.execute(update(topics).where(topics.c.name == name).values(note_count=number))
         momo.search_index.optimize(conn)
         if momo.db.dialect == "postgresql":  # as autovacuum would have by now
+            conn.execute(text("SELECT gin_clean_pending_list('ix_note_search_terms')"))
             conn.execute(text("ANALYZE"))
     momo.db.checkpoint()
     seconds = time.perf_counter() - started
     return Built(note_ids, people, keys, seconds, count / seconds)
+
+
+def _quoted(column: str) -> str:
+    return '"' + column + '"'  # "full" is a reserved word
+
+
+def _insert_raw(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """One executemany straight on the driver: SQLAlchemy's per-row parameter
+    handling cost the writing process as much as SQLite's own work."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":  # COPY: PostgreSQL's own bulk path
+        columns = list(rows[0])
+        with (
+            conn.connection.cursor() as cursor,
+            cursor.copy(
+                f"COPY {table.name} ({', '.join(map(_quoted, columns))}) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(tuple(row[column] for column in columns))
+        return
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        order = compiled.positiontup or []
+        conn.exec_driver_sql(str(compiled), [tuple(row[key] for key in order) for row in rows])
+    else:
+        conn.exec_driver_sql(str(compiled), rows)
+
+
+def _write_batch(
+    momo: Momo,
+    rows: dict[str, Any],
+    used_docs: set[int],
+    topic_counts: dict[str, int],
+    note_ids: list[str],
+) -> None:
+    documents = []
+    for note, (doc, terms) in zip(rows["notes"], rows["documents"], strict=True):
+        if doc in used_docs:  # drawn twice in one bucket: draw again
+            while doc in used_docs:
+                doc = first_doc(note["created_bucket"]) | random.getrandbits(RANDOM_BITS)
+            terms = SearchIndex.stored_terms(momo.db.dialect, doc, note["title"], note["body"])
+        used_docs.add(doc)
+        note["search_doc"] = doc
+        documents.append((doc, terms))
+    with momo.db.write() as conn:
+        if conn.dialect.name == "postgresql":
+            # Index entries gather in GIN's pending list and merge in fewer, larger steps.
+            conn.exec_driver_sql("SET LOCAL gin_pending_list_limit = '64MB'")
+        _insert_raw(conn, notes, rows["notes"])
+        for name in {row["topic"] for row in rows["tagged"]}:
+            if conn.execute(text("SELECT 1 FROM topics WHERE name = :n"), {"n": name}).first():
+                continue
+            conn.execute(insert(topics).values(name=name, note_count=0))
+        for table, name in (
+            (note_topics, "tagged"),
+            (thread_voices, "voices"),
+            (comments, "comments"),
+            (reactions, "reactions"),
+            (media, "media"),
+            (note_images, "covers"),
+            (vault_entries, "vault"),
+        ):
+            _insert_raw(conn, table, rows.get(name, []))
+        momo.search_index.add_prepared(conn, documents)
+    for row in rows["tagged"]:
+        topic_counts[row["topic"]] += 1
+    note_ids += [row["id"] for row in rows["notes"]]
 
 
 def reuse(momo: Momo, accounts: int) -> Built:

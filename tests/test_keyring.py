@@ -55,3 +55,15 @@ def test_no_secret_or_account_key_reaches_the_database(app, momo: Momo) -> None:
                         assert secret not in raw
                         assert secret.hex().encode() not in raw
                     assert key.encode() not in raw and normalized.encode() not in raw
+
+
+def test_tags_keep_their_known_value_so_stored_voices_and_likes_still_match() -> None:
+    """Every stored voice and like tag was made by this function: a change to how it
+    hashes would orphan them all. The value was computed with the original
+    incremental HMAC (length-prefixed parts)."""
+    from momo.keyring import Keyring
+
+    key = bytes(range(32))
+    ring = Keyring(seal=key, voice=key, reaction=key, account_pepper=key, session=key)
+    assert ring.tag("reaction", "like", "acct-1", b"note-9") == "dda3cb1ba6e824932cf432b178d08a6c"
+    assert ring.tag("reaction", "ab", "c") != ring.tag("reaction", "a", "bc")

@@ -181,6 +181,34 @@ class SearchIndex:
         if rows:
             conn.execute(self._insert_statement(conn), rows)
 
+    @staticmethod
+    def stored_terms(dialect: str, doc: int, title: str, body: str) -> str:
+        """What the index stores for one document: the bulk path prepares these
+        outside any transaction, in as many processes as it likes."""
+        tokens = _document(title, body)
+        return " ".join(tokens) if dialect == "sqlite" else _tsvector(tokens, doc)
+
+    def add_prepared(self, conn: Connection, documents: Sequence[tuple[int, str]]) -> None:
+        """Bulk path for imports and benchmarks: ``(document id, stored terms)``,
+        with ids the caller drew (``first_doc(bucket) | random``), knows to be
+        unused, and wrote into each note's ``search_doc`` as it inserted the note.
+        Shuffled, like ``add``; straight to the driver, as it is the bulk of a load."""
+        batch = list(documents)
+        random.SystemRandom().shuffle(batch)
+        if batch and conn.dialect.name == "postgresql":
+            with (
+                conn.connection.cursor() as cursor,  # type: ignore[attr-defined]
+                cursor.copy(f"COPY {FTS_TABLE} (doc, terms) FROM STDIN") as copy,
+            ):
+                for row in batch:
+                    copy.write_row(row)
+        elif batch:
+            statement = self._insert_statement(conn).compile(dialect=conn.dialect)
+            if statement.positional:
+                conn.exec_driver_sql(str(statement), batch)
+            else:
+                conn.exec_driver_sql(str(statement), [{"doc": d, "terms": t} for d, t in batch])
+
     def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
         """After an edit: drop the old tokens (from the text still stored) and add the new."""
         doc = self.remove(conn, note_id)

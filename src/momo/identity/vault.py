@@ -72,7 +72,7 @@ def _cache_key(vault_key: bytes) -> bytes:
 
 
 def slot(vault_key: bytes, n: int) -> str:
-    return hmac.new(vault_key, b"vault-slot:%d" % n, hashlib.sha256).hexdigest()
+    return hmac.digest(vault_key, b"vault-slot:%d" % n, "sha256").hex()
 
 
 def seal_entry(vault_key: bytes, n: int, op: str, kind: str, item_id: str) -> bytes:
