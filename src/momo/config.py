@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     media_s3_region: str | None = None
     media_s3_prefix: str = "momo/"
     feed_cache_seconds: float = Field(default=5.0, ge=0)
+    write_lanes: int = Field(
+        default=0,
+        ge=0,
+        description="Writing requests handled at once per worker, once their bodies are in "
+        "(0: 1 on SQLite, 2 on PostgreSQL; see momo/web/write_lane.py).",
+    )
     requests_per_minute: int = Field(
         default=900, ge=1, description="Requests per client address and minute, any kind."
     )

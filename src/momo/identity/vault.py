@@ -220,8 +220,15 @@ class Vault:
         ``+4`` … in one query) and then narrows the gap ``SEARCH_FANOUT`` ways per
         query: four or five indexed lookups for a history of 30,000 entries, where
         reading the history would decrypt every one of them."""
-        probes = [start, *(start + 2**i for i in range(40))]
-        taken = self._taken(conn, vault_key, probes)
+        # Usually ``start`` is the end or one short of it (this process's own last
+        # entry): two slots settle that, before any galloping.
+        taken = self._taken(conn, vault_key, [start, start + 1])
+        if start + 1 in taken:
+            start += 2
+            probes = [start, *(start + 2**i for i in range(40))]
+            taken = self._taken(conn, vault_key, probes)
+        else:
+            probes = [start, start + 1]
         low = max((p + 1 for p in probes if p in taken), default=start)
         high = min(p for p in probes if p not in taken)
         # Invariant: every position below ``low`` is taken, ``high`` is free.

@@ -16,6 +16,7 @@ from momo.core import Momo
 from momo.web import api, context_routes, errors, moderation_api, moderation_pages, pages
 from momo.web.browser_guard import BrowserGuard
 from momo.web.client_shield import ClientShield
+from momo.web.write_lane import WriteLane, default_lanes
 
 STATIC = Path(__file__).parent / "static"
 HOUSEKEEPING_SECONDS = 30.0
@@ -75,6 +76,7 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     settings = momo.settings
     body_limit = settings.max_image_bytes * settings.max_images_per_note + 1024 * 1024
+    app.add_middleware(WriteLane, lanes=settings.write_lanes or default_lanes(momo.db.dialect))
     app.add_middleware(BrowserGuard)
     app.add_middleware(
         ClientShield,
