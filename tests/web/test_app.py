@@ -44,3 +44,36 @@ def test_shutdown_leaves_no_wal_behind(momo: Momo) -> None:
         client.post("/api/notes", json={"title": "t", "body": "b"})
     wal = Path(f"{momo.settings.sqlite_file}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_no_router_can_take_another_routers_path() -> None:
+    """The app puts its busiest routers first. That is safe only while no route of
+    one router matches a path another router serves with the same method."""
+    import re
+
+    from fastapi.routing import APIRoute
+
+    from momo.web import api, context_routes, moderation_api, moderation_pages, pages
+
+    routers = [
+        api.router,
+        pages.router,
+        context_routes.api,
+        context_routes.pages,
+        moderation_api.router,
+        moderation_pages.router,
+    ]
+    served = [
+        (index, route)
+        for index, router in enumerate(routers)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
+    assert len(served) > 60
+    for index, route in served:
+        sample = re.sub(r"\{[^}]+\}", "sample", route.path)
+        for other_index, other in served:
+            if other_index != index and other.methods & route.methods:
+                assert not other.path_regex.match(sample), (
+                    f"{sorted(other.methods)} {other.path} would take {route.path}"
+                )

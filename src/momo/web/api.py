@@ -100,6 +100,76 @@ class TopicPage(FeedPage):
     name: str
 
 
+# Hot reads first: FastAPI tries routes in the order they are declared, and
+# walking forty others cost as much as serving a cached page.
+@router.get("/feed", response_model=FeedPage)
+async def feed(
+    request: Request,
+    kind: Literal["latest", "discover"] = "discover",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """A feed page, the same for everyone: served from the response cache, or one
+    keyset query on the feed's own index when missing."""
+    momo = get_momo(request)
+    locale = get_locale(request, momo)
+
+    def render() -> bytes:
+        return momo.feeds.feed(kind, cursor, locale).model_dump_json().encode()
+
+    # Feeds are identity-blind, so every reader walking a feed in the same release
+    # asks for the same cursors: deeper pages are shared like the first.
+    key = f"api:{kind}:{locale}:{momo.time.release_key()}:{cursor or ''}"
+    body = await momo.feed_cache.get_or_build(key, render)
+    return Response(body, media_type="application/json")
+
+
+@router.get("/notes/{note_id}", response_model=NoteView)
+async def get_note(note_id: str, request: Request) -> Response:
+    """A note with its thread. Without a session it is the same for every reader, so
+    it is cached like a feed page; a signed-in reader's view adds their own state."""
+    momo = get_momo(request)
+    locale = get_locale(request, momo)
+    if request.cookies.get(SESSION_COOKIE):
+
+        def personal() -> bytes:
+            viewer = get_viewer(request, momo)
+            return momo.notes.page(note_id, viewer, locale).model_dump_json().encode()
+
+        body = await run_in_threadpool(personal)
+    else:
+        key = f"api:note:{note_id[:40]}:{locale}:{momo.time.release_key()}"
+        body = await momo.feed_cache.get_or_build(
+            key, lambda: momo.notes.page(note_id, None, locale).model_dump_json().encode()
+        )
+    return Response(body, media_type="application/json")
+
+
+@router.get("/search", response_model=FeedPage)
+def search(
+    momo: MomoDep,
+    locale: LocaleDep,
+    q: Annotated[str, Query(max_length=100)],
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> FeedPage:
+    return momo.feeds.search(q, cursor, locale)
+
+
+@router.get("/topics/{name}", response_model=TopicPage)
+def topic(
+    name: str,
+    momo: MomoDep,
+    locale: LocaleDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> TopicPage:
+    page = momo.feeds.topic(name, cursor, locale)
+    return TopicPage(name=name, items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get("/persona", response_model=Persona)
+def persona(momo: MomoDep) -> Persona:
+    return momo.persona
+
+
 @router.get("/pow", response_model=PowChallenge)
 def pow_challenge(momo: MomoDep) -> PowChallenge:
     """A sign-up challenge. Find a nonce so SHA-256(challenge + ':' + nonce) starts with
@@ -207,11 +277,6 @@ def style_exposure(
     return momo.style_exposure(viewer, body.text, locale)
 
 
-@router.get("/persona", response_model=Persona)
-def persona(momo: MomoDep) -> Persona:
-    return momo.persona
-
-
 @router.post("/notes", status_code=status.HTTP_201_CREATED, response_model=Scheduled)
 def create_note(draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Scheduled:
     return scheduled(momo, momo.notes.create(viewer, draft.title, draft.body))
@@ -230,27 +295,6 @@ def create_note_with_images(
     # images never blocks the event loop that serves everyone else.
     raw = [upload.file.read() for upload in images if upload.filename]
     return scheduled(momo, momo.notes.create(viewer, title, body, raw, alts))
-
-
-@router.get("/notes/{note_id}", response_model=NoteView)
-async def get_note(note_id: str, request: Request) -> Response:
-    """A note with its thread. Without a session it is the same for every reader, so
-    it is cached like a feed page; a signed-in reader's view adds their own state."""
-    momo = get_momo(request)
-    locale = get_locale(request, momo)
-    if request.cookies.get(SESSION_COOKIE):
-
-        def personal() -> bytes:
-            viewer = get_viewer(request, momo)
-            return momo.notes.page(note_id, viewer, locale).model_dump_json().encode()
-
-        body = await run_in_threadpool(personal)
-    else:
-        key = f"api:note:{note_id[:40]}:{locale}:{momo.time.release_key()}"
-        body = await momo.feed_cache.get_or_build(
-            key, lambda: momo.notes.page(note_id, None, locale).model_dump_json().encode()
-        )
-    return Response(body, media_type="application/json")
 
 
 @router.patch("/notes/{note_id}", response_model=Ok)
@@ -324,48 +368,6 @@ def like_comment(comment_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
 @router.delete("/comments/{comment_id}/like", response_model=Count)
 def unlike_comment(comment_id: str, momo: MomoDep, viewer: SignedInDep) -> Count:
     return Count(count=momo.reactions.like_comment(viewer, comment_id, False), on=False)
-
-
-@router.get("/feed", response_model=FeedPage)
-async def feed(
-    request: Request,
-    kind: Literal["latest", "discover"] = "discover",
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:
-    """A feed page, the same for everyone: served from the response cache, or one
-    keyset query on the feed's own index when missing."""
-    momo = get_momo(request)
-    locale = get_locale(request, momo)
-
-    def render() -> bytes:
-        return momo.feeds.feed(kind, cursor, locale).model_dump_json().encode()
-
-    # Feeds are identity-blind, so every reader walking a feed in the same release
-    # asks for the same cursors: deeper pages are shared like the first.
-    key = f"api:{kind}:{locale}:{momo.time.release_key()}:{cursor or ''}"
-    body = await momo.feed_cache.get_or_build(key, render)
-    return Response(body, media_type="application/json")
-
-
-@router.get("/search", response_model=FeedPage)
-def search(
-    momo: MomoDep,
-    locale: LocaleDep,
-    q: Annotated[str, Query(max_length=100)],
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> FeedPage:
-    return momo.feeds.search(q, cursor, locale)
-
-
-@router.get("/topics/{name}", response_model=TopicPage)
-def topic(
-    name: str,
-    momo: MomoDep,
-    locale: LocaleDep,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> TopicPage:
-    page = momo.feeds.topic(name, cursor, locale)
-    return TopicPage(name=name, items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/me/notes", response_model=list[MyNote])

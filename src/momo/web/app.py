@@ -67,11 +67,13 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
     )
     app.state.momo = momo
     errors.install(app)
+    # Routes are tried in this order: the busy ones (feeds, notes, the home page)
+    # first. No two routers share a path, so the order changes nothing else.
     app.include_router(api.router)
+    app.include_router(pages.router)
     app.include_router(context_routes.api)
     app.include_router(context_routes.pages)
     app.include_router(moderation_api.router)
-    app.include_router(pages.router)
     app.include_router(moderation_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     settings = momo.settings
