@@ -84,7 +84,7 @@ class FeedService:
         found = search_index.matching(phrases, self._db.dialect)
         query = self._base().join_from(notes, found.table, notes.c.search_doc == found.doc)
         return self._page(
-            query.where(found.condition),
+            query,
             found.doc,
             cursor,
             locale,
@@ -169,6 +169,8 @@ class FeedService:
             if matching is not None and self._db.dialect == "postgresql":
                 rows = self._newest_matches(conn, query, matching, after, limit + 1)
             else:
+                if matching is not None:
+                    query = query.where(matching.condition)
                 rows = [dict(row._mapping) for row in conn.execute(query)]
         more = len(rows) > limit
         rows = rows[:limit]
@@ -207,7 +209,10 @@ class FeedService:
         upper = int(after[0]) if after is not None else None
         edge = select(doc).order_by(doc.desc()).offset(SEARCH_WINDOW - 1).limit(1)
         lower = conn.scalar(edge if upper is None else edge.where(doc < upper))
-        part = query if upper is None else query.where(doc < upper)
+        # ``query`` has no match condition: rows read by document id below are
+        # matches already, and rechecking a phrase costs a detoasted tsvector each.
+        part = query.where(found.condition)
+        part = part if upper is None else part.where(doc < upper)
         if lower is not None:
             part = part.where(doc >= lower)
         rows = [dict(row._mapping) for row in conn.execute(part.limit(wanted))]
