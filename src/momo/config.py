@@ -110,7 +110,10 @@ class Settings(BaseSettings):
     media_s3_endpoint: str | None = Field(default=None, description="e.g. a MinIO URL.")
     media_s3_region: str | None = None
     media_s3_prefix: str = "momo/"
-    feed_cache_seconds: float = Field(default=5.0, ge=0)
+    # Cached pages are keyed by the release moment (which moves when a bucket ends)
+    # and every change bumps the version, so the TTL only bounds memory and the odd
+    # relative time ("3 hours ago") crossing its boundary between two releases.
+    feed_cache_seconds: float = Field(default=30.0, ge=0)
     write_lanes: int = Field(
         default=0,
         ge=0,
