@@ -48,14 +48,18 @@ def test_round_trip_on_sqlite(tmp_path: Path) -> None:
     db.dispose()
 
 
-def test_round_trip_on_postgresql() -> None:
+def _fresh_postgres_schema(schema: str) -> Database:
     url = _postgres_url()
     admin = Database(url)
     with admin.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS momo_migrations CASCADE"))
-        conn.execute(text("CREATE SCHEMA momo_migrations"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
-    db = Database(with_schema(url, "momo_migrations"))
+    return Database(with_schema(url, schema))
+
+
+def test_round_trip_on_postgresql() -> None:
+    db = _fresh_postgres_schema("momo_migrations")
     _round_trip(db)
     db.dispose()
 
@@ -145,13 +149,7 @@ def test_search_documents_gain_and_lose_their_days_on_postgresql() -> None:
     from momo.content.search_index import FTS_TABLE, IndexedNote, SearchIndex, period_lexemes
     from momo.content.tables import notes
 
-    url = _postgres_url()
-    admin = Database(url)
-    with admin.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS momo_periods CASCADE"))
-        conn.execute(text("CREATE SCHEMA momo_periods"))
-    admin.dispose()
-    db = Database(with_schema(url, "momo_periods"))
+    db = _fresh_postgres_schema("momo_periods")
     upgrade(db.engine)
     bucket = 1_764_000_000
     with db.write() as conn:
