@@ -100,6 +100,18 @@ EVERYDAY = [
 ]
 
 
+DATA = Path(__file__).parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+CRISIS_MORE = _lines("crisis_more.txt")
+EVERYDAY_MORE = _lines("everyday_more.txt")
+
+
 @pytest.fixture(scope="module")
 def check() -> CrisisCheck:
     return CrisisCheck()
@@ -122,6 +134,33 @@ def test_look_alikes_do_not(check: CrisisCheck, text: str) -> None:
 )
 def test_the_card_shows_wherever_the_phrase_sits(before: str, phrase: str, after: str) -> None:
     assert CrisisCheck().needs_care(before + phrase + after)
+
+
+@pytest.mark.parametrize("text", CRISIS_MORE)
+def test_more_ways_of_saying_it_show_the_card(check: CrisisCheck, text: str) -> None:
+    assert check.needs_care(text)
+
+
+@pytest.mark.parametrize("text", EVERYDAY_MORE)
+def test_more_look_alikes_do_not(check: CrisisCheck, text: str) -> None:
+    assert not check.needs_care(text)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "I wanna die",
+        "I want to die",
+        "she says part of me wants to die",
+        "i dont want to live",
+        "I do not want to live",
+        "I cannot go on",
+        "im done with life",
+        "I am done with life",
+    ],
+)
+def test_one_pattern_covers_every_spelling(check: CrisisCheck, spelling: str) -> None:
+    assert check.needs_care(spelling)
 
 
 def test_a_look_alike_does_not_hide_a_real_phrase_beside_it(check: CrisisCheck) -> None:

@@ -23,6 +23,17 @@ DEFAULT_PHRASES = HERE / "crisis_phrases.toml"
 DEFAULT_LINES = HERE / "crisis_lines.toml"
 # Folding keeps apostrophes apart from letters; people type all of these.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# People spell the same English words many ways; the phrase list is written
+# once, for the spelling on the right, so a new phrase covers them all.
+_ENGLISH_SPELLINGS = [
+    (re.compile(r"\bwanna\b"), "want to"),
+    (re.compile(r"\bgonna\b"), "going to"),
+    (re.compile(r"\bwant(s|ed|ing)\b"), "want"),
+    (re.compile(r"\b(dont|do not)\b"), "don't"),
+    (re.compile(r"\b(cant|cannot|can not)\b"), "can't"),
+    (re.compile(r"\b(im|i am)\b"), "i'm"),
+    (re.compile(r"\b(ive|i have)\b"), "i've"),
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,8 @@ class CrisisCheck:
 
     def needs_care(self, text: str) -> bool:
         folded = fold(text).translate(_APOSTROPHES)
+        for spelling, written in _ENGLISH_SPELLINGS:
+            folded = spelling.sub(written, folded)
         if self._phrases.unless is not None:
             folded = self._phrases.unless.sub(" ", folded)
         return self._phrases.match.search(folded) is not None
