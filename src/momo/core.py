@@ -204,8 +204,10 @@ class Momo:
         self.db.checkpoint()
 
     def housekeeping(self) -> None:
-        """What the server does on a timer: publish ended buckets, empty the WAL."""
+        """What the server does on a timer: publish ended buckets, refit context
+        notes rated since a large window's last fit, empty the WAL."""
         self.publication.publish_due()
+        self.context_notes.refit_if_stale()
         self.db.checkpoint()
 
     def maintenance(self) -> int:

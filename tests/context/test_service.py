@@ -207,3 +207,44 @@ def test_no_rating_row_joins_to_anything_a_person_wrote(community: Community) ->
     # And no column of a rating row holds an account id or a value an author row has.
     accounts = {viewer.account_id for viewer in community.raters}
     assert not pseudonyms & accounts
+
+
+def test_a_large_window_refits_on_the_timer_not_on_every_rating(
+    community: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from momo.context import service
+
+    momo = community.momo
+    community.polarise(2)
+    target = community.context(0)
+    monkeypatch.setattr(service, "SYNC_REFIT_MAX_RATINGS", 10)  # the window holds 40 already
+    for pair in zip(community.side_a[:5], community.side_b[:5], strict=True):
+        for rater in pair:
+            momo.context_notes.rate(rater, target, "helpful", ["good_sources"])
+    assert community.status(target) == "needs_more_ratings"  # no fit has seen them yet
+    momo.housekeeping()
+    assert community.status(target) == "helpful"
+    assert momo.context_notes.refit_if_stale() == 0  # nothing new since
+
+
+def test_a_refit_rewrites_only_the_context_notes_that_moved(community: Community) -> None:
+    momo = community.momo
+    community.polarise(2)
+    with momo.db.read() as conn:
+        before = conn.execute(select(context_notes).order_by(context_notes.c.id)).all()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(momo.db.engine, "before_cursor_execute", record)
+    try:
+        assert momo.context_notes.refit() == 0
+    finally:
+        event.remove(momo.db.engine, "before_cursor_execute", record)
+    with momo.db.read() as conn:
+        after = conn.execute(select(context_notes).order_by(context_notes.c.id)).all()
+    assert after == before
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE CONTEXT_NOTES")]

@@ -49,6 +49,10 @@ BURST_WEIGHT = 0.25  # ratings inside a damped burst
 BURST_MIN_RATINGS = 6
 BURST_FACTOR = 0.2  # mean viewpoint factor of the burst, in the fit's units
 BURST_SAME_SIDE = 0.8  # share of the burst's raters on the side of that mean
+# Up to this many ratings in the window a rating refits at once (about 0.1 s of
+# NumPy at 50,000), so the rater sees the status move; beyond it the
+# housekeeping timer refits, and a rating costs no more than any other write.
+SYNC_REFIT_MAX_RATINGS = 50_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class ContextNoteService:
         self._burst_window = burst_window_seconds
         self._changed = changed
         self._fitting = threading.Lock()
+        self._window_size = 0  # ratings in the last fit's window
+        self._stale = False  # a rating arrived that no fit has seen yet
 
     # -- writing ---------------------------------------------------------
     def write(
@@ -173,7 +179,10 @@ class ContextNoteService:
             )
             if not row.damped:  # a damped note's new ratings already count for less
                 self._check_burst(conn, context_id)
-        self.refit()
+        if self._window_size <= SYNC_REFIT_MAX_RATINGS:
+            self.refit()
+        else:
+            self._stale = True
         with self._db.read() as conn:
             done = conn.execute(
                 select(context_notes.c.status, context_notes.c.rating_count).where(
@@ -241,13 +250,18 @@ class ContextNoteService:
     # -- scoring ---------------------------------------------------------
     def refit(self) -> int:
         """Fit every rating in the window, store statuses, log changes, and erase
-        pseudonyms that have left the window. Returns how many statuses changed."""
+        pseudonyms that have left the window. Returns how many statuses changed.
+
+        Only the reading and the storing hold a transaction: the fit itself runs
+        outside the write lock, so other writers never wait for NumPy. A rating
+        that lands meanwhile is in the next fit, which its own request starts."""
         with self._fitting:
+            self._stale = False
             epoch = int(self._time.now()) // self._epoch_seconds
             oldest = epoch - WINDOW_EPOCHS + 1
             with self._db.write() as conn:
                 self._forget(conn, oldest)
-                conn.execute(delete(context_raters))
+            with self._db.read() as conn:
                 rows = conn.execute(
                     select(
                         context_ratings.c.context_id,
@@ -256,33 +270,42 @@ class ContextNoteService:
                         context_ratings.c.weight,
                     ).where(context_ratings.c.epoch >= oldest)
                 ).all()
-                if not rows:
-                    return 0
-                raters, rater_index = np.unique([r.rater for r in rows], return_inverse=True)
-                notes_ids, note_index = np.unique([r.context_id for r in rows], return_inverse=True)
-                result = scoring.fit(
-                    scoring.Ratings(
-                        rater_index.astype(np.int64),
-                        note_index.astype(np.int64),
-                        np.array([r.value for r in rows], dtype=np.float64),
-                        np.array([r.weight for r in rows], dtype=np.float64),
-                        len(raters),
-                        len(notes_ids),
-                    )
+            self._window_size = len(rows)
+            if not rows:
+                with self._db.write() as conn:
+                    conn.execute(delete(context_raters))
+                return 0
+            raters, rater_index = np.unique([r.rater for r in rows], return_inverse=True)
+            notes_ids, note_index = np.unique([r.context_id for r in rows], return_inverse=True)
+            result = scoring.fit(
+                scoring.Ratings(
+                    rater_index.astype(np.int64),
+                    note_index.astype(np.int64),
+                    np.array([r.value for r in rows], dtype=np.float64),
+                    np.array([r.weight for r in rows], dtype=np.float64),
+                    len(raters),
+                    len(notes_ids),
                 )
-                counts = np.bincount(note_index, minlength=len(notes_ids))
+            )
+            counts = np.bincount(note_index, minlength=len(notes_ids))
+            with self._db.write() as conn:
                 changed = self._store(conn, notes_ids, result, counts)
-                if len(raters):
-                    conn.execute(
-                        insert(context_raters),
-                        [
-                            {"rater": str(r), "epoch": epoch, "factor": float(f)}
-                            for r, f in zip(raters, result.rater_factors, strict=True)
-                        ],
-                    )
+                conn.execute(delete(context_raters))
+                conn.execute(
+                    insert(context_raters),
+                    [
+                        {"rater": str(r), "epoch": epoch, "factor": float(f)}
+                        for r, f in zip(raters, result.rater_factors, strict=True)
+                    ],
+                )
         if changed:
             self._changed()
         return changed
+
+    def refit_if_stale(self) -> int:
+        """The timer's refit, for ratings that came in while the window was too
+        large to refit on every request."""
+        return self.refit() if self._stale else 0
 
     def _forget(self, conn: Connection, oldest: int) -> None:
         """Old pseudonyms become random: their ratings can no longer be grouped."""
@@ -303,30 +326,37 @@ class ContextNoteService:
             )
 
     def _store(self, conn: Connection, ids: Any, result: scoring.Fit, counts: Any) -> int:
-        current = dict(
-            conn.execute(
-                select(context_notes.c.id, context_notes.c.status).where(
-                    context_notes.c.id.in_([str(i) for i in ids])
-                )
-            ).all()
-        )
+        stored = {
+            row.id: row
+            for row in conn.execute(
+                select(
+                    context_notes.c.id,
+                    context_notes.c.status,
+                    context_notes.c.intercept,
+                    context_notes.c.factor,
+                    context_notes.c.rating_count,
+                ).where(context_notes.c.id.in_([str(i) for i in ids]))
+            )
+        }
         changed = 0
         touched: set[str] = set()
         for context_id, intercept, factor, count in zip(
             ids, result.note_intercepts, result.note_factors, counts, strict=True
         ):
             new = scoring.status(float(intercept), float(factor), int(count))
+            values = {
+                "intercept": round(float(intercept), 4),
+                "factor": round(float(factor), 4),
+                "rating_count": int(count),
+                "status": new.value,
+            }
+            before = stored.get(str(context_id))
+            if before is not None and all(before._mapping[k] == v for k, v in values.items()):
+                continue  # a refit rewrites only what moved
             conn.execute(
-                update(context_notes)
-                .where(context_notes.c.id == str(context_id))
-                .values(
-                    intercept=round(float(intercept), 4),
-                    factor=round(float(factor), 4),
-                    rating_count=int(count),
-                    status=new.value,
-                )
+                update(context_notes).where(context_notes.c.id == str(context_id)).values(**values)
             )
-            if current.get(str(context_id)) not in (None, new.value):
+            if before is not None and before.status != new.value:
                 changed += 1
                 note_id = conn.scalar(
                     select(context_notes.c.note_id).where(context_notes.c.id == str(context_id))
