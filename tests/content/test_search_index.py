@@ -223,3 +223,31 @@ def test_stretches_cover_every_day_once_newest_first(newest: int, span: int) -> 
     assert set(range(oldest, newest + 1)) <= set(covered)
     assert max(covered) == newest
     assert len(covered) == len(set(covered))
+
+
+def test_a_note_older_than_every_other_found_after_it_returns_to_the_index(
+    momo: Momo, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL search remembers the oldest document for a few minutes; a short
+    page asks again, so a note put back into the index (a rebuild, a restore)
+    below that bound is still found."""
+    from momo.content.search_index import IndexedNote
+    from momo.feed import feeds
+
+    monkeypatch.setattr(feeds, "SEARCH_WINDOW", 2)
+    person = viewers(momo, 1)[0]
+    oldest = momo.notes.create(person, "丘前旧事", "很久以前")
+    publish(momo)
+    clock.advance(40 * 86400)
+    newer = [momo.notes.create(person, f"丘前 {i}", "后来") for i in range(3)]
+    publish(momo)
+    with momo.db.write() as conn:
+        momo.search_index.remove(conn, oldest)
+        conn.execute(update(notes).where(notes.c.id == oldest).values(search_doc=None))
+    assert _found(momo, "丘前") == set(newer)  # the oldest document is now one of these
+    with momo.db.write() as conn:
+        row = conn.execute(
+            sql("SELECT title, body, created_bucket FROM notes WHERE id = :id"), {"id": oldest}
+        ).one()
+        momo.search_index.add(conn, [IndexedNote(oldest, row.title, row.body, row.created_bucket)])
+    assert _found(momo, "丘前") == {*newer, oldest}

@@ -123,11 +123,16 @@ class Matching:
     expression: str
 
     def during(self, stretch: Sequence[str]) -> ColumnElement[bool]:
-        """PostgreSQL: the match, limited inside the GIN index to a stretch of days."""
-        periods = " | ".join(f"'{lexeme}'" for lexeme in stretch)
+        """PostgreSQL: the match, limited inside the GIN index to a stretch of days.
+        The stretch is the bound value ``during``: a statement built once can be
+        run for another stretch with ``{"during": matching.during_query(...)}``."""
         return text(f"{FTS_TABLE}.terms @@ CAST(:during AS tsquery)").bindparams(  # type: ignore[return-value]
-            during=f"({self.expression}) & ({periods})"
+            during=self.during_query(stretch)
         )
+
+    def during_query(self, stretch: Sequence[str]) -> str:
+        periods = " | ".join(f"'{lexeme}'" for lexeme in stretch)
+        return f"({self.expression}) & ({periods})"
 
 
 def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:
