@@ -226,7 +226,7 @@ class FeedService:
             lower = conn.scalar(edge.where(doc < upper))
         # ``query`` has no match condition: rows read by document id below are
         # matches already, and rechecking a phrase costs a detoasted tsvector each.
-        part = query.where(found.condition)
+        part = query.where(found.in_window())
         part = part if upper is None else part.where(doc < upper)
         if lower is not None:
             part = part.where(doc >= lower)
