@@ -10,10 +10,13 @@ TTL bounds its life in any case.
 With Redis, a worker does not ask for the version on every request (that round
 trip was the largest cost of a cached page). Each bump is also published, and
 every worker holds a subscription: before serving, it drains whatever has
-arrived on that socket, a non-blocking poll with no round trip. Redis pushes
-the message to subscribers before it answers the writer, so by the time the
-writer's response has reached anyone, the message is waiting at every worker.
-If the subscription breaks, the worker asks Redis directly until it is back.
+arrived on that socket, a non-blocking poll with no round trip. Redis queues
+the message for subscribers in the same command as the writer's reply and
+sends both in one pass of its event loop, in no set order: a worker sees the
+bump within moments of the writer, and long before the writer's HTTP response
+can bring anyone to another worker. (A read racing the write itself may get
+the page from just before it, as if it had come a moment earlier.) If the
+subscription breaks, the worker asks Redis directly until it is back.
 
 While one request rebuilds a missing or outdated entry, the others wait for it
 on a per-key lock, or get the previous copy if there is one: a write never
