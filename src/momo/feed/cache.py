@@ -67,6 +67,7 @@ class ResponseCache:
         self._listening = threading.Lock()  # a PubSub object is not thread-safe
         self._subscription: Any | None = None
         self._subscribe_after = 0.0
+        self._confirmed = False  # the subscription is confirmed since its last connect
 
     @property
     def enabled(self) -> bool:
@@ -81,7 +82,8 @@ class ResponseCache:
                     self._subscribe()
                 if self._subscription is not None:
                     self._drain()
-                    return self._version
+                    if self._confirmed:
+                        return self._version
             except Exception:  # any failure: fall back to asking, subscribe again later
                 self._unsubscribe()
         return int(self._redis.get(VERSION_KEY) or 0)
@@ -110,6 +112,10 @@ class ResponseCache:
             subscription.close()
             raise ConnectionError("no subscription confirmation from Redis")
         self._subscription = subscription
+        self._confirmed = True
+        # After a reconnect the client subscribes again by itself; until Redis
+        # confirms it, bumps may go by unseen, so the version is asked directly.
+        subscription.connection.register_connect_callback(self._reconnected)
         # Read only once subscribed, so that no bump falls between the two.
         current = int(self._redis.get(VERSION_KEY) or 0)  # type: ignore[union-attr]
         with self._guard:
@@ -129,6 +135,10 @@ class ResponseCache:
                 current = int(self._redis.get(VERSION_KEY) or 0)  # type: ignore[union-attr]
                 with self._guard:
                     self._version = current
+                self._confirmed = True
+
+    def _reconnected(self, _connection: Any) -> None:
+        self._confirmed = False
 
     def _unsubscribe(self) -> None:
         if self._subscription is not None:
