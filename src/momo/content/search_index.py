@@ -122,29 +122,12 @@ class Matching:
     condition: ColumnElement[bool]
     expression: str
 
-    def in_window(self) -> ColumnElement[bool]:
-        """PostgreSQL: the match among the newest documents. A phrase is checked row
-        by row, written so the planner cannot take it to GIN: GIN cannot see word
-        order, so for a phrase of common bigrams it lists every note holding all of
-        them (20,000 at a million notes, 10 ms) where checking the window costs 5.
-        A single term goes to GIN, which is cheapest when it is rare."""
-        if "<->" not in self.expression:
-            return self.condition
-        return text(  # type: ignore[return-value]
-            f"coalesce({FTS_TABLE}.terms, {FTS_TABLE}.terms) @@ CAST(:match AS tsquery)"
-        ).bindparams(match=self.expression)
-
     def during(self, stretch: Sequence[str]) -> ColumnElement[bool]:
-        """PostgreSQL: the match, limited inside the GIN index to a stretch of days.
-        The stretch is the bound value ``during``: a statement built once can be
-        run for another stretch with ``{"during": matching.during_query(...)}``."""
-        return text(f"{FTS_TABLE}.terms @@ CAST(:during AS tsquery)").bindparams(  # type: ignore[return-value]
-            during=self.during_query(stretch)
-        )
-
-    def during_query(self, stretch: Sequence[str]) -> str:
+        """PostgreSQL: the match, limited inside the GIN index to a stretch of days."""
         periods = " | ".join(f"'{lexeme}'" for lexeme in stretch)
-        return f"({self.expression}) & ({periods})"
+        return text(f"{FTS_TABLE}.terms @@ CAST(:during AS tsquery)").bindparams(  # type: ignore[return-value]
+            during=f"({self.expression}) & ({periods})"
+        )
 
 
 def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:

@@ -7,10 +7,9 @@ anonymous counts alone, which is also why first pages can be shared in a cache.
 from __future__ import annotations
 
 from collections.abc import Callable
-from time import monotonic
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select, true, tuple_
+from sqlalchemy import Connection, Select, func, select, tuple_
 
 from momo.content import search_index, text
 from momo.content.tables import note_images, note_topics, notes, topics
@@ -25,7 +24,6 @@ EXCERPT = 80
 SEARCH_MAX_QUERY = 100
 SEARCH_WINDOW = 500  # PostgreSQL search: see FeedService._newest_matches
 SEARCH_SPARE = 10  # extra matches read per stretch, for ones the feed hides (removed)
-OLDEST_DOC_SECONDS = 300.0  # how long the oldest indexed document is taken as known
 FEED_KINDS = ("latest", "discover")
 
 
@@ -41,11 +39,6 @@ class FeedService:
         self._time = time
         self._catch_up = catch_up  # publishes ended buckets, so counts are current
         self._discover_limit = discover_limit  # 0: Discover never ends
-        # PostgreSQL search bounds: (release key, 500th newest document) and
-        # (expiry, oldest document). Any value is correct, since the window and the
-        # stretches below it meet wherever the edge is; a fresh one only saves work.
-        self._search_edge: tuple[str, int | None] | None = None
-        self._oldest_doc: tuple[float, int | None] | None = None
 
     def feed(self, kind: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
         if kind not in FEED_KINDS:
@@ -215,93 +208,43 @@ class FeedService:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         upper = int(after[0]) if after is not None else None
         edge = select(doc).order_by(doc.desc()).offset(SEARCH_WINDOW - 1).limit(1)
-        if upper is None:
-            # New documents arrive only when a bucket is published, so the first
-            # page's edge holds until the release moment changes.
-            release = self._time.release_key()
-            if self._search_edge is None or self._search_edge[0] != release:
-                self._search_edge = (release, conn.scalar(edge))
-            lower = self._search_edge[1]
-        else:
-            lower = conn.scalar(edge.where(doc < upper))
+        lower = conn.scalar(edge if upper is None else edge.where(doc < upper))
         # ``query`` has no match condition: rows read by document id below are
         # matches already, and rechecking a phrase costs a detoasted tsvector each.
-        part = query.where(found.in_window())
+        part = query.where(found.condition)
         part = part if upper is None else part.where(doc < upper)
         if lower is not None:
             part = part.where(doc >= lower)
         rows = [dict(row._mapping) for row in conn.execute(part.limit(wanted))]
         if len(rows) >= wanted or lower is None:
             return rows
-        oldest = self._oldest(conn, doc)
+        oldest = conn.scalar(select(func.min(doc)))
         if oldest is None:
             return rows
         # From here the planner must use GIN (bitmap scans), not walk ids in order.
         conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
-        step = self._stretch_step(query, found)
-        columns = [column.key for column in query.selected_columns]
-        newest_day = search_index.day_of(lower - 1)
-        while True:
-            oldest_day = search_index.day_of(oldest)
-            for stretch in search_index.stretches(newest_day, oldest_day):
-                while len(rows) < wanted:
-                    batch = wanted - len(rows) + SEARCH_SPARE
-                    result = conn.execute(
-                        step,
-                        {"during": found.during_query(stretch), "upper": lower, "batch": batch},
-                    ).all()
-                    rows += [dict(zip(columns, r[2:], strict=True)) for r in result if r.id][
-                        : wanted - len(rows)
-                    ]
-                    if result[0].lowest is not None:
-                        lower = int(result[0].lowest)
-                    if result[0].found_count < batch:
-                        break  # this stretch is spent
-                if len(rows) >= wanted:
-                    return rows
-            # A short page reached the oldest document as last known: is there an
-            # older one (a note put back into the index meanwhile)? A range probe
-            # answers without an index walk, which is switched off here.
-            if conn.scalar(select(doc).where(doc < oldest).limit(1)) is None:
-                return rows
-            oldest = self._oldest(conn, doc, fresh=True)
-            if oldest is None:
-                return rows
-            newest_day = oldest_day - 1
-
-    @staticmethod
-    def _stretch_step(query: Select[Any], found: search_index.Matching) -> Select[Any]:
-        """One step through a stretch of days as one statement, built once per search
-        and run with ``during`` (the stretch), ``upper`` and ``batch``: how many
-        matching documents below ``upper`` it read (at most ``batch``, newest
-        first), the lowest of them, and the visible notes among them in feed order
-        (NULL columns when none)."""
-        doc = found.doc
-        docs = (
-            select(doc.label("doc"))
-            .where(found.during(()), doc < bindparam("upper"))
-            .order_by(doc.desc())
-            .limit(bindparam("batch"))
-            .cte("stretch_docs")
-        )
-        tally = select(
-            func.count().label("found_count"), func.min(docs.c.doc).label("lowest")
-        ).subquery("tally")
-        hits = query.where(doc.in_(select(docs.c.doc))).lateral("hits")
-        return select(tally.c.found_count, tally.c.lowest, hits).select_from(
-            tally.outerjoin(hits, true())
-        )
-
-    def _oldest(self, conn: Connection, doc: Any, *, fresh: bool = False) -> int | None:
-        """The oldest indexed document, where the stretches stop. New documents are
-        always newer, so it moves only when old notes go or come back: it is asked
-        once every few minutes, and again whenever a page comes out short (see
-        ``_newest_matches``), so a stale value never hides a match."""
-        now = monotonic()
-        if fresh or self._oldest_doc is None or self._oldest_doc[0] < now:
-            found = conn.scalar(select(func.min(doc)))
-            self._oldest_doc = (now + OLDEST_DOC_SECONDS, None if found is None else int(found))
-        return self._oldest_doc[1]
+        upper = lower
+        oldest_day = search_index.day_of(int(oldest))
+        for stretch in search_index.stretches(search_index.day_of(upper - 1), oldest_day):
+            while len(rows) < wanted:
+                batch = wanted - len(rows) + SEARCH_SPARE
+                docs = conn.scalars(
+                    select(doc)
+                    .where(found.during(stretch), doc < upper)
+                    .order_by(doc.desc())
+                    .limit(batch)
+                ).all()
+                if docs:
+                    rows += [
+                        dict(row._mapping)
+                        for row in conn.execute(query.where(doc.in_(docs)).limit(wanted))
+                    ][: wanted - len(rows)]
+                    upper = min(docs)
+                if len(docs) < batch:
+                    break  # this stretch is spent
+            if len(rows) >= wanted:
+                break
+        return rows
 
     def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
         time, ago = self._time.describe(row["created_bucket"], locale)
