@@ -21,7 +21,10 @@
 With ``--smoke`` the run is short and the exit code is 1 when a ratio falls
 below half its goal, a read latency rises above twice its bound, or a write
 fails: noisy machines make exact goals a poor gate, gross regressions still
-fail. (Write latency is reported, not gated, in the smoke run.)
+fail. Ratios are side by side already; a latency bound in ms is not, so the
+smoke scales it by how much slower than usual the ceiling ran in the same run
+(on a shared machine at half speed, "twice the bound" becomes four times).
+(Write latency is reported, not gated, in the smoke run.)
 """
 
 from __future__ import annotations
@@ -560,7 +563,13 @@ class Row:
     p99: float
     goal: str
     ok: bool
-    half_ok: bool
+    half_ok: bool  # half the share goal and no errors; latency is judged in ``smoke_ok``
+    bound: float | None = None  # the p99 goal in ms, if the path has one
+
+    def smoke_ok(self, slowness: float) -> bool:
+        """The smoke gate: half the goal, and a p99 under twice its bound on a machine
+        of the usual speed, ``slowness`` times that on a slower one."""
+        return self.half_ok and (self.bound is None or self.p99 < 2 * self.bound * slowness)
 
 
 GOALS = {  # path: (minimum share of the ceiling, p99 bound in ms or None)
@@ -603,7 +612,7 @@ def measure(
         ratio = momo_rate / ceiling_rate
         p99 = _percentile(latencies, 0.99)
         ok = ratio >= share and (bound is None or p99 < bound)
-        half_ok = ratio >= share / 2 and (bound is None or p99 < 2 * bound)
+        half_ok = ratio >= share / 2
         goal = f">= {share:.0%}" + (f", p99 < {bound:.0f} ms" if bound else "")
         errors = sum(run.errors for run in momo_runs)
         if errors:
@@ -620,35 +629,60 @@ def measure(
                 goal,
                 ok,
                 half_ok,
+                bound,
             )
         )
     return rows
 
 
+REFERENCE_CEILING_RATE = 3600.0
+"""What the ceiling's ``/feed`` answers per second on this machine kind at its usual
+speed (3,600-4,200 in docs/performance.md). Shared machines have run at half that."""
+
+
+def ceiling_rate(reads: list[Row]) -> float:
+    """The median rate the ceiling answered at over the read paths of this run."""
+    return statistics.median(row.ceiling_rate for row in reads if row.ceiling_rate)
+
+
+def machine_slowness(rate: float) -> float:
+    """How much slower than usual the machine ran, from the ceiling's rate in this
+    run: absolute latency bounds are scaled by it, never tightened below 1."""
+    return max(1.0, REFERENCE_CEILING_RATE / rate)
+
+
 def search_rows(port: int, args: Any) -> list[Row]:
+    queries = {
+        "search, rare 2-char": RARE,
+        "search, common 2-char": COMMON,
+        "search, 4-char": LONG,
+        "search, English word": WORD,
+        "search, Traditional": "今天天氣",
+    }
+    samples: dict[str, list[Sample]] = {label: [] for label in queries}
+    # Rounds interleaved across the queries, as for the pages: a stall on a shared
+    # machine then spreads over all of them instead of deciding one query's p99.
+    for _ in range(args.rounds):
+        for label, query in queries.items():
+            path = f"/api/search?q={quote(query)}"
+            samples[label].append(asyncio.run(_load(port, [path], args.seconds, 1)))
     rows = []
-    for label, query in (
-        ("search, rare 2-char", RARE),
-        ("search, common 2-char", COMMON),
-        ("search, 4-char", LONG),
-        ("search, English word", WORD),
-        ("search, Traditional", "今天天氣"),
-    ):
-        path = f"/api/search?q={quote(query)}"
-        sample = asyncio.run(_load(port, [path], args.seconds, 1))
-        p99 = _percentile(sample.latencies, 0.99)
-        ok = p99 < SEARCH_P99_MS and not sample.errors
+    for label, runs in samples.items():
+        latencies = [x for run in runs for x in run.latencies]
+        errors = sum(run.errors for run in runs)
+        p99 = _percentile(latencies, 0.99)
         rows.append(
             Row(
                 label,
                 None,
-                sample.rate,
+                statistics.median(run.rate for run in runs),
                 0.0,
-                _percentile(sample.latencies, 0.5),
+                _percentile(latencies, 0.5),
                 p99,
                 f"p99 < {SEARCH_P99_MS:.0f} ms",
-                ok,
-                p99 < 2 * SEARCH_P99_MS and not sample.errors,
+                p99 < SEARCH_P99_MS and not errors,
+                not errors,
+                SEARCH_P99_MS,
             )
         )
     return rows
@@ -776,14 +810,15 @@ def raw_insert_rate(momo: Momo, seconds: float) -> float:
 
 
 # ------------------------------------------------------------------ report
-def _print(title: str, rows: list[Row]) -> None:
+def _print(title: str, rows: list[Row], smoke_slowness: float | None) -> None:
     print(f"\n{title}")
     print("| path | Momo req/s | ceiling req/s | ratio | p50 ms | p99 ms | goal | met |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         ratio = f"{row.ratio:.0%}" if row.ratio is not None else "–"
         ceiling = f"{row.ceiling_rate:.0f}" if row.ceiling_rate else "–"
-        met = "yes" if row.ok else ("half" if row.half_ok else "NO")
+        half = row.smoke_ok(smoke_slowness or 1.0)
+        met = "yes" if row.ok else ("half" if half else "NO")
         print(
             f"| {row.name} | {row.momo_rate:.0f} | {ceiling} | {ratio} | {row.p50:.1f} |"
             f" {row.p99:.1f} | {row.goal} | {met} |"
@@ -920,18 +955,25 @@ def main() -> None:
     raw = raw_insert_rate(momo, args.seconds)
     momo.close()
 
-    _print("Reads against the framework ceiling (median of rounds)", reads)
-    _print("Search, one client", found)
-    _print("Writes", wrote_rows)
+    slowness = machine_slowness(ceiling_rate(reads))
+    smoke_slowness = slowness if args.smoke else None
+    _print("Reads against the framework ceiling (median of rounds)", reads, smoke_slowness)
+    _print("Search, one client", found, smoke_slowness)
+    _print("Writes", wrote_rows, smoke_slowness)
     print(
         f"\nraw-driver insert of the same note rows, one transaction each: {raw:,.0f}/s;"
         f" Momo's writes reach {wrote.momo_rate / raw:.0%} of it"
     )
     print(f"one worker's RSS after the read load: {rss:.0f} MB (goal < 200 MB)")
+    if args.smoke:
+        print(
+            f"the ceiling answered {ceiling_rate(reads):,.0f} req/s (usual:"
+            f" {REFERENCE_CEILING_RATE:,.0f} or more): the smoke's latency bounds x{slowness:.2f}"
+        )
     failed = [
         row.name
         for row in [*reads, *found, *wrote_rows]
-        if not (row.half_ok if args.smoke else row.ok)
+        if not (row.smoke_ok(slowness) if args.smoke else row.ok)
     ]
     if rss >= (400 if args.smoke else 200):
         failed.append("worker RSS")
