@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -108,8 +108,15 @@ def translate_in_context(locale: str, context: str, message: str, **values: obje
 
 def relative_age(seconds: float, locale: str) -> str:
     """'3 hours ago' / '3小时前', in whole units (Babel's CLDR wording)."""
+    # A minute is the finest unit shown for a bucket's age, so the wording is cached
+    # by the minute: formatting it costs ~0.1 ms, and an uncached page has 20 cards.
+    return _relative_minutes(round(seconds / 60), locale)
+
+
+@lru_cache(maxsize=4096)
+def _relative_minutes(minutes: int, locale: str) -> str:
     return format_timedelta(
-        timedelta(seconds=-seconds),
+        timedelta(minutes=-minutes),
         add_direction=True,
         threshold=1,
         format="long",

@@ -31,3 +31,12 @@ def test_publish_jitter_delays_within_bounds() -> None:
     assert len(buckets) > 1, "jitter should spread publication over several buckets"
     assert all(bucket(now, 300) <= b <= bucket(now + 3600, 300) for b in buckets)
     assert CoarseTime(300, 0, lambda: now).publish_bucket() == bucket(now, 300)
+
+
+def test_ages_a_few_seconds_apart_read_the_same_and_units_still_change() -> None:
+    now = 1_790_000_000
+    # The wording is cached by the minute; seconds inside one minute never show.
+    assert relative(now - 7200 - 20, now, 300, "en") == relative(now - 7200 + 20, now, 300, "en")
+    assert relative(now - 5 * 60, now, 300, "en") == "5 minutes ago"
+    assert relative(now - 6 * 60, now, 300, "zh-CN") == "6分钟前"
+    assert relative(now - 2 * 86400, now, 300, "en") == "2 days ago"
