@@ -187,3 +187,70 @@ def test_search_documents_gain_and_lose_their_days_on_postgresql() -> None:
     upgrade(db.engine)
     assert documents() == indexed
     db.dispose()
+
+
+def test_search_documents_are_stored_inside_their_rows_on_postgresql() -> None:
+    """A note's terms (a few KB) would sit in the TOAST table, costing a lookup for
+    every phrase check; 0016 keeps them in the row, and moves old ones back in."""
+    import random
+
+    from sqlalchemy import insert
+
+    from momo.content.search_index import FTS_TABLE, IndexedNote, SearchIndex
+    from momo.content.tables import notes
+
+    db = _fresh_postgres_schema("momo_inline")
+    rng = random.Random(7)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    bodies = ["".join(rng.choices(han, k=400)) for _ in range(20)]
+    bucket = 1_764_000_000
+
+    def index(first: int) -> None:
+        with db.write() as conn:
+            conn.execute(
+                insert(notes),
+                [
+                    {
+                        "id": f"n{first + i}",
+                        "title": "樱花",
+                        "body": body,
+                        "created_bucket": bucket,
+                        "hot": 0.0,
+                        "sealed_author": b"x" * 40,
+                        "published": True,
+                    }
+                    for i, body in enumerate(bodies)
+                ],
+            )
+            SearchIndex().add(
+                conn,
+                [IndexedNote(f"n{first + i}", "樱花", b, bucket) for i, b in enumerate(bodies)],
+            )
+
+    def out_of_line() -> int:
+        with db.read() as conn:
+            toast = conn.scalar(
+                text(
+                    f"SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = '{FTS_TABLE}'::regclass"
+                )
+            )
+            return int(conn.scalar(text(f"SELECT count(DISTINCT chunk_id) FROM {toast}")) or 0)
+
+    def documents() -> dict[int, str]:
+        with db.read() as conn:
+            return {
+                int(d): t
+                for d, t in conn.execute(text(f"SELECT doc, terms::text FROM {FTS_TABLE}"))
+            }
+
+    upgrade(db.engine, "0015")
+    index(0)
+    assert out_of_line() == 20  # each document just over the size PostgreSQL moves out
+    before = documents()
+    upgrade(db.engine)
+    assert out_of_line() == 0
+    assert documents() == before
+    index(20)
+    assert out_of_line() == 0
+    assert len(documents()) == 40
+    db.dispose()
