@@ -55,11 +55,6 @@ POSTGRES_DDL = (
 )
 
 
-# PostgreSQL moves a value of over ~2 KB out of its row, and a note's terms are
-# about that size; the largest target keeps rows under a page whole, so checking
-# a phrase reads no TOAST (migration 0016).
-TOAST_TUPLE_TARGET = 8160
-
 DAY_SECONDS = 86_400
 PERIODS = (("a", 1), ("b", 8), ("c", 64))  # lexeme prefix, width in days
 
