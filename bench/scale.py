@@ -810,15 +810,14 @@ def raw_insert_rate(momo: Momo, seconds: float) -> float:
 
 
 # ------------------------------------------------------------------ report
-def _print(title: str, rows: list[Row], smoke_slowness: float | None) -> None:
+def _print(title: str, rows: list[Row], slowness: float) -> None:
     print(f"\n{title}")
     print("| path | Momo req/s | ceiling req/s | ratio | p50 ms | p99 ms | goal | met |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         ratio = f"{row.ratio:.0%}" if row.ratio is not None else "–"
         ceiling = f"{row.ceiling_rate:.0f}" if row.ceiling_rate else "–"
-        half = row.smoke_ok(smoke_slowness or 1.0)
-        met = "yes" if row.ok else ("half" if half else "NO")
+        met = "yes" if row.ok else ("half" if row.smoke_ok(slowness) else "NO")
         print(
             f"| {row.name} | {row.momo_rate:.0f} | {ceiling} | {ratio} | {row.p50:.1f} |"
             f" {row.p99:.1f} | {row.goal} | {met} |"
@@ -955,11 +954,12 @@ def main() -> None:
     raw = raw_insert_rate(momo, args.seconds)
     momo.close()
 
-    slowness = machine_slowness(ceiling_rate(reads))
-    smoke_slowness = slowness if args.smoke else None
-    _print("Reads against the framework ceiling (median of rounds)", reads, smoke_slowness)
-    _print("Search, one client", found, smoke_slowness)
-    _print("Writes", wrote_rows, smoke_slowness)
+    # Only the smoke loosens its latency bounds on a slow machine; a full run
+    # reports against the goals as they are.
+    slowness = machine_slowness(ceiling_rate(reads)) if args.smoke else 1.0
+    _print("Reads against the framework ceiling (median of rounds)", reads, slowness)
+    _print("Search, one client", found, slowness)
+    _print("Writes", wrote_rows, slowness)
     print(
         f"\nraw-driver insert of the same note rows, one transaction each: {raw:,.0f}/s;"
         f" Momo's writes reach {wrote.momo_rate / raw:.0%} of it"
