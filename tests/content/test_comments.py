@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import update
+from typing import Any
 
-from momo.content.tables import notes
+import pytest
+from sqlalchemy import event, insert, select, text, update
+
+from momo.content.tables import comments, notes
 from momo.core import Momo
 from momo.errors import Forbidden, TooManyRequests
 from momo.identity.accounts import Viewer
@@ -95,3 +97,59 @@ def test_a_quick_exchange_reads_in_order(momo: Momo) -> None:
     publish(momo)
     shown = [c.body for c in momo.notes.page(note_id, None, "en").comments]
     assert shown == ["去爬山吧", "好啊，几点？", "八点见", "谢谢！"]
+
+
+def test_a_comment_on_a_long_thread_reads_indexes_not_every_comment(momo: Momo) -> None:
+    """The next position and the pile-on figures are read inside the comment's write
+    transaction. On a thread of hundreds they must come from an index alone (SQLite:
+    a covering index; PostgreSQL: never a scan of the whole table)."""
+    op, speaker = _person(momo), _person(momo)
+    note_id = momo.notes.create(op, "a long thread", "")
+    others = [momo.notes.create(op, f"other {i}", "") for i in range(19)]
+    publish(momo)
+    bucket = momo.time.public_before(comment=True) - 3600
+    rows = [
+        {
+            "id": f"long{i:08d}",
+            # A thread of 300 among 6,000 comments: one in twenty (PostgreSQL would
+            # rightly scan the table for a thread that is most of it).
+            "note_id": (note_id, *others)[i % 20],
+            "voice": 1 + i % 50,
+            "body": "so many words",
+            "created_bucket": bucket - 60 * (i % 500),
+            "sealed_author": b"x" * 40,
+            "published": True,
+            "position": i,
+        }
+        for i in range(6000)
+    ]
+    with momo.db.write() as conn:
+        conn.execute(insert(comments), rows)
+        if momo.db.dialect == "postgresql":
+            conn.execute(text("ANALYZE comments"))
+    plans: list[str] = []
+    sqlite = momo.db.dialect == "sqlite"
+
+    def explain(_conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM comments" in statement:
+            cursor.execute(
+                ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters
+            )
+            plans.append("\n".join(str(row[-1] if sqlite else row[0]) for row in cursor.fetchall()))
+
+    event.listen(momo.db.engine, "before_cursor_execute", explain)
+    try:
+        posted = momo.comments.add(speaker, note_id, "one more")
+    finally:
+        event.remove(momo.db.engine, "before_cursor_execute", explain)
+    assert len(plans) >= 2  # the position, then the pile-on figures
+    for plan in plans:
+        if sqlite:
+            reads = [line for line in plan.splitlines() if " comments " in f"{line} "]
+            assert reads and all("COVERING INDEX" in line for line in reads), plan
+        else:
+            assert "Seq Scan" not in plan, plan
+    with momo.db.read() as conn:
+        position = conn.scalar(select(comments.c.position).where(comments.c.id == posted.id))
+    last = max(row["position"] for row in rows if row["note_id"] == note_id)
+    assert position == last + 1  # after the thread's last, however many there are
