@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from momo.content import text
 from momo.content.counters import lock_note
@@ -26,6 +26,14 @@ COMMENT_KIND = "comment"
 class NewComment:
     id: str
     voice: int
+
+
+# Built once: they run inside every comment's write transaction, where building a
+# statement cost more than SQLite's work on it.
+_LAST_POSITION = select(func.max(comments.c.position)).where(
+    comments.c.note_id == bindparam("note_id")
+)
+_ADD = insert(comments)
 
 
 class CommentService:
@@ -80,27 +88,23 @@ class CommentService:
             parent_id, reply_voice = self._resolve_reply(conn, note_id, reply_to)
             voice = voices.voice_for(conn, self._keys, viewer.account_id, note_id)
             # Under the note's row lock, like the voice number: one writer at a time.
-            position = 1 + (
-                conn.scalar(
-                    select(func.max(comments.c.position)).where(comments.c.note_id == note_id)
-                )
-                or 0
-            )
+            position = 1 + (conn.scalar(_LAST_POSITION, {"note_id": note_id}) or 0)
             conn.execute(
-                insert(comments).values(
-                    id=comment_id,
-                    note_id=note_id,
-                    parent_id=parent_id,
-                    reply_to_voice=reply_voice,
-                    reply_to_id=reply_to if parent_id else None,
-                    voice=voice,
-                    position=position,
-                    body=body,
-                    created_bucket=created,
+                _ADD,
+                {
+                    "id": comment_id,
+                    "note_id": note_id,
+                    "parent_id": parent_id,
+                    "reply_to_voice": reply_voice,
+                    "reply_to_id": reply_to if parent_id else None,
+                    "voice": voice,
+                    "position": position,
+                    "body": body,
+                    "created_bucket": created,
                     # In a damped thread new replies wait behind "show more".
-                    collapsed=note.damped,
-                    sealed_author=self._sealer.seal(viewer.account_id, COMMENT_KIND, comment_id),
-                )
+                    "collapsed": note.damped,
+                    "sealed_author": self._sealer.seal(viewer.account_id, COMMENT_KIND, comment_id),
+                },
             )
             # The note's comment count moves when the bucket is published, not now.
             self._accounts.record(conn, viewer, "+", COMMENT_KIND, comment_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from momo.content.tables import notes
 
@@ -30,25 +30,28 @@ class LockedNote:
     hug_count: int
 
 
+_LOCK_NOTE = (
+    select(
+        notes.c.id,
+        notes.c.status,
+        notes.c.locked,
+        notes.c.damped,
+        notes.c.slow_mode_seconds,
+        notes.c.created_bucket,
+        notes.c.like_count,
+        notes.c.comment_count,
+        notes.c.collect_count,
+        notes.c.hug_count,
+    )
+    .where(notes.c.id == bindparam("note_id"))
+    .with_for_update()
+)  # built once: it opens every comment's and reaction's write transaction
+
+
 def lock_note(conn: Connection, note_id: str) -> LockedNote | None:
     """Read a note's counters and hold its row until the transaction ends, so
     counts and voice numbers change one writer at a time."""
-    row = conn.execute(
-        select(
-            notes.c.id,
-            notes.c.status,
-            notes.c.locked,
-            notes.c.damped,
-            notes.c.slow_mode_seconds,
-            notes.c.created_bucket,
-            notes.c.like_count,
-            notes.c.comment_count,
-            notes.c.collect_count,
-            notes.c.hug_count,
-        )
-        .where(notes.c.id == note_id)
-        .with_for_update()
-    ).first()
+    row = conn.execute(_LOCK_NOTE, {"note_id": note_id}).first()
     return None if row is None else LockedNote(**row._mapping)
 
 

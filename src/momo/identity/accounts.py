@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from momo.config import Settings
 from momo.errors import Forbidden, InvalidInput, NotSignedIn
@@ -49,6 +49,20 @@ class Viewer:
 class NewAccount:
     account_id: str
     account_key: str
+
+
+# Built once: every signed-in request runs it.
+_SESSION = (
+    select(
+        sessions.c.wrapped_vault_key,
+        sessions.c.expires_at,
+        accounts.c.id,
+        accounts.c.role,
+        accounts.c.probation_until,
+    )
+    .join(accounts, accounts.c.id == sessions.c.account_id)
+    .where(sessions.c.token_hash == bindparam("token_hash"))
+)
 
 
 class AccountService:
@@ -165,19 +179,8 @@ class AccountService:
     def resolve(self, token: str | None) -> Viewer | None:
         if not token or len(token) > 100:
             return None
-        query = (
-            select(
-                sessions.c.wrapped_vault_key,
-                sessions.c.expires_at,
-                accounts.c.id,
-                accounts.c.role,
-                accounts.c.probation_until,
-            )
-            .join(accounts, accounts.c.id == sessions.c.account_id)
-            .where(sessions.c.token_hash == self._token_hash(token))
-        )
         with self._db.read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_SESSION, {"token_hash": self._token_hash(token)}).first()
             if row is None or row.expires_at < self._clock():
                 return None
             standing = self.standing.read(row.id, conn)

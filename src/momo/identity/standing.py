@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from momo.identity.tables import standing_entries
@@ -62,6 +62,12 @@ class Standing:
         return next((s for s in self.sanctions if s.action_id == action_id), None)
 
 
+# Built once: every signed-in request reads the standing.
+_ENTRIES = select(standing_entries.c.slot, standing_entries.c.sealed).where(
+    standing_entries.c.slot.in_(bindparam("slots", expanding=True))
+)
+
+
 class StandingService:
     def __init__(self, db: Database, keys: Keyring, sealer: Sealer) -> None:
         self._db = db
@@ -96,11 +102,7 @@ class StandingService:
         n = 0
         while True:
             slots = {self._slot(account_id, i): i for i in range(n, n + PROBE)}
-            rows = conn.execute(
-                select(standing_entries.c.slot, standing_entries.c.sealed).where(
-                    standing_entries.c.slot.in_(list(slots))
-                )
-            ).all()
+            rows = conn.execute(_ENTRIES, {"slots": list(slots)}).all()
             for position, sealed in sorted((slots[r.slot], bytes(r.sealed)) for r in rows):
                 if position != n:
                     return standing, n

@@ -32,15 +32,16 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from momo.identity.tables import vault_entries
 from momo.storage.database import Database
-from momo.storage.upsert import upsert_ignore
+from momo.storage.upsert import insert_ignoring_conflicts
 
 ENTRY_BYTES = 96  # plaintext size of every entry, so all rows have one length
 KINDS = ("note", "comment", "bookmark")
@@ -101,6 +102,18 @@ class _Known:
     index: VaultIndex = field(default_factory=VaultIndex)
 
 
+# Built once: it runs before every write (``warm``) and on a taken slot.
+_TAKEN = select(vault_entries.c.slot).where(
+    vault_entries.c.slot.in_(bindparam("slots", expanding=True))
+)
+
+
+@cache
+def _adding(dialect: str) -> Any:
+    """One entry unless its slot is taken; the slot comes back if it was added."""
+    return insert_ignoring_conflicts(dialect, vault_entries).returning(vault_entries.c.slot)
+
+
 class Vault:
     """Reads and appends vault entries. Entries are only ever added, so what this
     process has read stays true and only the entries after it need probing: one
@@ -153,14 +166,11 @@ class Vault:
             # A vault this process has not read: try where it was last seen to end
             # (``warm`` looked just before), and search only if that slot is taken.
             n = self._end(cache_key)
+        adding = _adding(conn.dialect.name)
         for _ in range(20):
             added = conn.execute(
-                upsert_ignore(
-                    conn,
-                    vault_entries,
-                    slot=slot(vault_key, n),
-                    sealed=seal_entry(vault_key, n, op, kind, item_id),
-                ).returning(vault_entries.c.slot)
+                adding,
+                {"slot": slot(vault_key, n), "sealed": seal_entry(vault_key, n, op, kind, item_id)},
             ).first()
             if added is not None:  # (rowcount is not reliable for this on every driver)
                 return
@@ -242,9 +252,7 @@ class Vault:
 
     def _taken(self, conn: Connection, vault_key: bytes, positions: Sequence[int]) -> set[int]:
         slots = {slot(vault_key, n): n for n in positions}
-        found = conn.scalars(
-            select(vault_entries.c.slot).where(vault_entries.c.slot.in_(list(slots)))
-        )
+        found = conn.scalars(_TAKEN, {"slots": list(slots)})
         return {slots[s] for s in found}
 
     def _catch_up(self, conn: Connection, vault_key: bytes, *, remember: bool = True) -> _Known:

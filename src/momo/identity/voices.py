@@ -7,7 +7,7 @@ threads without the secrets file.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, literal, select
+from sqlalchemy import Connection, String, bindparam, delete, func, insert, select
 
 from momo.identity.tables import thread_voices
 from momo.keyring import Keyring
@@ -22,20 +22,35 @@ def voice_tag(keys: Keyring, account_id: str, note_id: str) -> str:
 
 def claim_op(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
     conn.execute(
-        insert(thread_voices).values(
-            note_id=note_id, tag=voice_tag(keys, account_id, note_id), number=OP
-        )
+        _ADD, {"note_id": note_id, "tag": voice_tag(keys, account_id, note_id), "number": OP}
     )
     return OP
 
 
-def find_voice(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int | None:
-    return conn.scalar(
-        select(thread_voices.c.number).where(
-            thread_voices.c.note_id == note_id,
-            thread_voices.c.tag == voice_tag(keys, account_id, note_id),
-        )
+# Built once: these run inside every comment's write transaction, and building a
+# statement cost several times what SQLite takes to run it.
+_FIND = select(thread_voices.c.number).where(
+    thread_voices.c.note_id == bindparam("note_id"), thread_voices.c.tag == bindparam("tag")
+)
+_ADD = insert(thread_voices)
+# The next number and the new row in one statement, under the caller's lock.
+_CLAIM_NEXT = (
+    insert(thread_voices)
+    .from_select(
+        ["note_id", "tag", "number"],
+        select(
+            bindparam("note_id", type_=String),
+            bindparam("tag", type_=String),
+            func.coalesce(func.max(thread_voices.c.number), 0) + 1,
+        ).where(thread_voices.c.note_id == bindparam("note_id")),
     )
+    .returning(thread_voices.c.number)
+)
+
+
+def find_voice(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int | None:
+    tag = voice_tag(keys, account_id, note_id)
+    return conn.scalar(_FIND, {"note_id": note_id, "tag": tag})
 
 
 def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
@@ -43,25 +58,11 @@ def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) ->
 
     Callers hold the note's row lock, so numbers are handed out one at a time.
     """
-    existing = find_voice(conn, keys, account_id, note_id)
-    if existing is not None:
-        return existing
     tag = voice_tag(keys, account_id, note_id)
-    # The next number and the new row in one statement, under the caller's lock.
-    return int(
-        conn.execute(
-            insert(thread_voices)
-            .from_select(
-                ["note_id", "tag", "number"],
-                select(
-                    literal(note_id),
-                    literal(tag),
-                    func.coalesce(func.max(thread_voices.c.number), 0) + 1,
-                ).where(thread_voices.c.note_id == note_id),
-            )
-            .returning(thread_voices.c.number)
-        ).scalar_one()
-    )
+    existing = conn.scalar(_FIND, {"note_id": note_id, "tag": tag})
+    if existing is not None:
+        return int(existing)
+    return int(conn.execute(_CLAIM_NEXT, {"note_id": note_id, "tag": tag}).scalar_one())
 
 
 def forget_thread(conn: Connection, note_id: str) -> None:

@@ -12,8 +12,9 @@ friction prompt, and the moderator queue is alerted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, insert, select, update
 
 from momo.config import Settings
 from momo.content import text
@@ -29,6 +30,24 @@ class Activity:
     replies: int
     voices: int
     baseline: float
+
+
+def _activity(scope: ColumnElement[bool]) -> Select[Any]:
+    """Replies and distinct voices in the window, replies before it, and the note's
+    age, in one statement: it runs inside every comment's write transaction."""
+    recent = comments.c.created_bucket >= bindparam("since")
+    return select(
+        func.count().filter(recent),
+        func.count(func.distinct(comments.c.voice)).filter(recent),
+        func.count().filter(comments.c.created_bucket < bindparam("since")),
+        select(notes.c.created_bucket).where(notes.c.id == bindparam("note_id")).scalar_subquery(),
+    ).where(scope)
+
+
+_NOTE_ACTIVITY = _activity(comments.c.note_id == bindparam("note_id"))
+_REPLY_ACTIVITY = _activity(
+    (comments.c.note_id == bindparam("note_id")) & (comments.c.parent_id == bindparam("parent_id"))
+)
 
 
 class SurgeDetector:
@@ -53,20 +72,10 @@ class SurgeDetector:
         )
 
     def activity(self, conn: Connection, note_id: str, parent_id: str | None = None) -> Activity:
-        now = self._time.now()
-        since = now - self.window
-        scope = comments.c.note_id == note_id
-        if parent_id is not None:
-            scope = scope & (comments.c.parent_id == parent_id)
-        # One statement, not three: it runs inside every comment's write transaction.
-        recent = comments.c.created_bucket >= since
+        since = self._time.now() - self.window
+        statement = _NOTE_ACTIVITY if parent_id is None else _REPLY_ACTIVITY
         row = conn.execute(
-            select(
-                func.count().filter(recent),
-                func.count(func.distinct(comments.c.voice)).filter(recent),
-                func.count().filter(comments.c.created_bucket < since),
-                select(notes.c.created_bucket).where(notes.c.id == note_id).scalar_subquery(),
-            ).where(scope)
+            statement, {"note_id": note_id, "parent_id": parent_id, "since": since}
         ).one()
         created = row[3] or since
         windows_before = max(1.0, (since - created) / self.window)
