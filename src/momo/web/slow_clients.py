@@ -15,8 +15,15 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:
+    # httptools parses a request in C: under sixteen writing clients the pure-Python
+    # h11 parser was a tenth of the server's time. Both keep ``cycle`` the same way.
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as HttpProtocol
+except ImportError:  # pragma: no cover - httptools is a dependency; h11 still works
+    HttpProtocol = H11Protocol  # type: ignore[assignment,misc]
 
-class HeaderDeadlineProtocol(H11Protocol):
+
+class HeaderDeadlineProtocol(HttpProtocol):
     header_seconds = 10.0
     _header_timer: asyncio.TimerHandle | None = None
 
