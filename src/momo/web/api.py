@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from momo.audit.views import Exposure
 from momo.content.views import FeedPage, MyNote, NoteView, ReplyToMe
 from momo.core import Momo
+from momo.identity.accounts import Viewer
 from momo.identity.persona import Persona
 from momo.identity.voices import voice_label
 from momo.privacy import pii
@@ -21,6 +22,7 @@ from momo.web.deps import (
     MomoDep,
     SignedInDep,
     ViewerDep,
+    as_signed_in,
     client_subject,
     get_locale,
     get_momo,
@@ -278,8 +280,11 @@ def style_exposure(
 
 
 @router.post("/notes", status_code=status.HTTP_201_CREATED, response_model=Scheduled)
-def create_note(draft: NoteDraft, momo: MomoDep, viewer: SignedInDep) -> Scheduled:
-    return scheduled(momo, momo.notes.create(viewer, draft.title, draft.body))
+async def create_note(draft: NoteDraft, request: Request) -> Scheduled:
+    return await as_signed_in(
+        request,
+        lambda momo, viewer: scheduled(momo, momo.notes.create(viewer, draft.title, draft.body)),
+    )
 
 
 @router.post("/notes/with-images", status_code=status.HTTP_201_CREATED, response_model=Scheduled)
@@ -312,14 +317,15 @@ def delete_note(note_id: str, momo: MomoDep, viewer: SignedInDep) -> Ok:
 @router.post(
     "/notes/{note_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentCreated
 )
-def add_comment(
-    note_id: str, draft: CommentDraft, momo: MomoDep, viewer: SignedInDep
-) -> CommentCreated:
-    posted = momo.comments.add(viewer, note_id, draft.body, draft.reply_to)
-    window = scheduled(momo, posted.id, comment=True)
-    return CommentCreated(
-        **window.model_dump(), voice=voice_label(posted.voice, momo.persona.name, "en")
-    )
+async def add_comment(note_id: str, draft: CommentDraft, request: Request) -> CommentCreated:
+    def comment(momo: Momo, viewer: Viewer) -> CommentCreated:
+        posted = momo.comments.add(viewer, note_id, draft.body, draft.reply_to)
+        window = scheduled(momo, posted.id, comment=True)
+        return CommentCreated(
+            **window.model_dump(), voice=voice_label(posted.voice, momo.persona.name, "en")
+        )
+
+    return await as_signed_in(request, comment)
 
 
 @router.delete("/comments/{comment_id}", response_model=Ok)
