@@ -147,13 +147,20 @@ async def get_note(note_id: str, request: Request) -> Response:
 
 
 @router.get("/search", response_model=FeedPage)
-def search(
-    momo: MomoDep,
-    locale: LocaleDep,
+async def search(
+    request: Request,
     q: Annotated[str, Query(max_length=100)],
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> FeedPage:
-    return momo.feeds.search(q, cursor, locale)
+) -> Response:
+    """Matches newest first, the same for everyone. Not cached: each query reads the
+    index. One worker-thread hop, and the page is serialised there, once: a plain
+    route hopped again for FastAPI to check the returned model, then encoded it."""
+    momo = get_momo(request)
+    locale = get_locale(request, momo)
+    body = await run_in_threadpool(
+        lambda: momo.feeds.search(q, cursor, locale).model_dump_json().encode()
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/topics/{name}", response_model=TopicPage)
