@@ -635,9 +635,10 @@ def measure(
     return rows
 
 
-REFERENCE_CEILING_RATE = 3600.0
+REFERENCE_CEILING_RATE = 6000.0
 """What the ceiling's ``/feed`` answers per second on this machine kind at its usual
-speed (3,600-4,200 in docs/performance.md). Shared machines have run at half that."""
+speed: 5,800-6,800 since uvicorn runs on httptools and uvloop (3,600-4,200 on h11
+and asyncio before). Shared machines have run at half that."""
 
 
 def ceiling_rate(reads: list[Row]) -> float:

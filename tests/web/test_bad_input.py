@@ -143,6 +143,18 @@ def test_writes_need_a_session(client: TestClient) -> None:
     response = client.post("/api/notes", json={"title": "anon", "body": ""})
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_signed_in"
+    # The busiest writes find the viewer inside their own worker-thread call: a
+    # missing or made-up session is refused there just the same.
+    for cookies in ({}, {"momo_session": "made-up-token"}):
+        client.cookies.clear()
+        client.cookies.update(cookies)
+        for path, body in (
+            ("/api/notes", {"title": "anon", "body": ""}),
+            ("/api/notes/AAAAAAAAAAAA/comments", {"body": "anon"}),
+        ):
+            response = client.post(path, json=body)
+            assert response.status_code == 401, (path, cookies)
+            assert response.json()["error"]["code"] == "not_signed_in"
 
 
 def test_html_errors_are_friendly_pages(author) -> None:  # type: ignore[no-untyped-def]
