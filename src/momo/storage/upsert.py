@@ -10,13 +10,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 
 def upsert_ignore(conn: Connection, table: Table, **values: Any) -> Any:
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return module.insert(table).values(**values).on_conflict_do_nothing()
+    return insert_ignoring_conflicts(conn.dialect.name, table).values(**values)
 
 
 @cache
 def insert_ignoring_conflicts(dialect: str, table: Table) -> Any:
-    """The same statement without values, built once per table, for paths that run it
-    on every write: pass the row as parameters."""
+    """The statement without values, built once per dialect and table: paths that run
+    it on every write pass the row as parameters."""
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()
