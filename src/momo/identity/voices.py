@@ -20,13 +20,6 @@ def voice_tag(keys: Keyring, account_id: str, note_id: str) -> str:
     return keys.tag("voice", account_id, note_id)
 
 
-def claim_op(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
-    conn.execute(
-        _ADD, {"note_id": note_id, "tag": voice_tag(keys, account_id, note_id), "number": OP}
-    )
-    return OP
-
-
 # Built once: these run inside every comment's write transaction, and building a
 # statement cost several times what SQLite takes to run it.
 _FIND = select(thread_voices.c.number).where(
@@ -48,9 +41,15 @@ _CLAIM_NEXT = (
 )
 
 
+def claim_op(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
+    conn.execute(
+        _ADD, {"note_id": note_id, "tag": voice_tag(keys, account_id, note_id), "number": OP}
+    )
+    return OP
+
+
 def find_voice(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int | None:
-    tag = voice_tag(keys, account_id, note_id)
-    return conn.scalar(_FIND, {"note_id": note_id, "tag": tag})
+    return _find(conn, note_id, voice_tag(keys, account_id, note_id))
 
 
 def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) -> int:
@@ -59,10 +58,15 @@ def voice_for(conn: Connection, keys: Keyring, account_id: str, note_id: str) ->
     Callers hold the note's row lock, so numbers are handed out one at a time.
     """
     tag = voice_tag(keys, account_id, note_id)
-    existing = conn.scalar(_FIND, {"note_id": note_id, "tag": tag})
+    existing = _find(conn, note_id, tag)
     if existing is not None:
-        return int(existing)
+        return existing
     return int(conn.execute(_CLAIM_NEXT, {"note_id": note_id, "tag": tag}).scalar_one())
+
+
+def _find(conn: Connection, note_id: str, tag: str) -> int | None:
+    number = conn.scalar(_FIND, {"note_id": note_id, "tag": tag})
+    return None if number is None else int(number)
 
 
 def forget_thread(conn: Connection, note_id: str) -> None:

@@ -57,15 +57,16 @@ async def as_signed_in(request: Request, work: Callable[[Momo, Viewer], Result])
     momo = get_momo(request)
 
     def signed_in_work() -> Result:
-        viewer = get_viewer(request, momo)
-        if viewer is None:
-            raise NotSignedIn("sign in first")
-        return work(momo, viewer)
+        return work(momo, _signed_in(get_viewer(request, momo)))
 
     return await run_in_threadpool(signed_in_work)
 
 
 async def require_viewer(viewer: Annotated[Viewer | None, Depends(viewer_dependency)]) -> Viewer:
+    return _signed_in(viewer)
+
+
+def _signed_in(viewer: Viewer | None) -> Viewer:
     if viewer is None:
         raise NotSignedIn("sign in first")
     return viewer
