@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from momo.storage.checkpoints import CHECKPOINTS
 from momo.storage.engine import make_engine
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        self._disposed = False
+        self._disposing = threading.Lock()
         # SQLite has one writer at a time. Left to itself, a waiting writer sleeps
         # and retries (busy_timeout) in ever longer steps, so under load some wait
         # for seconds; queueing this process's writers on a lock serves them in turn.
@@ -40,6 +43,8 @@ class Database:
             conn.execution_options(momo_write=True)
             with conn.begin():
                 yield conn
+        if self.dialect == "sqlite":
+            CHECKPOINTS.wrote(self)
 
     def checkpoint(self) -> None:
         """Fold SQLite's WAL into the database file and truncate it to nothing.
@@ -56,6 +61,17 @@ class Database:
         except OperationalError as error:  # busy: the next checkpoint will do it
             log.warning("WAL checkpoint postponed: %s", error)
 
+    def checkpoint_passive(self) -> None:
+        """Copy into the database file what no reader still needs, without waiting
+        for anyone (``storage.checkpoints`` calls it in the background)."""
+        with self._disposing:
+            if self._disposed:  # connecting again would reopen (or create) the file
+                return
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     def dispose(self) -> None:
         self.checkpoint()
+        with self._disposing:
+            self._disposed = True
         self.engine.dispose()

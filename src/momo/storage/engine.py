@@ -30,6 +30,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     # Deleted rows must not linger in free pages of the file.
     cursor.execute("PRAGMA secure_delete=ON")
+    # No commit checkpoints: storage.checkpoints does it off the write path.
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
