@@ -211,10 +211,13 @@ class FeedService:
         lower = conn.scalar(edge if upper is None else edge.where(doc < upper))
         # ``query`` has no match condition: rows read by document id below are
         # matches already, and rechecking a phrase costs a detoasted tsvector each.
-        part = query.where(found.condition)
-        part = part if upper is None else part.where(doc < upper)
-        if lower is not None:
-            part = part.where(doc >= lower)
+        part = query if upper is None else query.where(doc < upper)
+        if lower is None:  # fewer documents than a window: all of them
+            part = part.where(found.condition)
+        else:
+            # Named by its days' period lexemes, the window lets GIN skip along a
+            # common term's posting list to those days instead of reading all of it.
+            part = part.where(found.during(self._days(lower, upper)), doc >= lower)
         rows = [dict(row._mapping) for row in conn.execute(part.limit(wanted))]
         if len(rows) >= wanted or lower is None:
             return rows
@@ -245,6 +248,15 @@ class FeedService:
             if len(rows) >= wanted:
                 break
         return rows
+
+    def _days(self, lower: int, upper: int | None) -> list[str]:
+        """Period lexemes that cover every day from document ``lower`` up to
+        ``upper`` (exclusive), or up to now."""
+        newest = (
+            upper - 1 if upper is not None else search_index.first_doc(self._time.public_before())
+        )
+        spans = search_index.stretches(search_index.day_of(newest), search_index.day_of(lower))
+        return [lexeme for span in spans for lexeme in span]
 
     def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
         time, ago = self._time.describe(row["created_bucket"], locale)
