@@ -43,6 +43,35 @@ def test_a_commit_does_not_checkpoint_and_the_background_does(tmp_path: Path) ->
     db.dispose()
 
 
+def test_a_truncating_checkpoint_never_loses_to_a_background_one(tmp_path: Path) -> None:
+    """Edits and deletes truncate the WAL so old text leaves the folder; a
+    background checkpoint running at that moment must not make it a no-op."""
+    path = tmp_path / "db.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    with db.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x BLOB)")
+    stop = threading.Event()
+
+    def background() -> None:
+        while not stop.is_set():
+            db.checkpoint_passive()
+
+    runner = threading.Thread(target=background)
+    runner.start()
+    try:
+        left = []
+        for _ in range(40):
+            with db.write() as conn:
+                conn.exec_driver_sql("INSERT INTO t SELECT randomblob(200000)")
+            db.checkpoint()
+            left.append(_file_size(tmp_path / "db.sqlite3-wal"))
+    finally:
+        stop.set()
+        runner.join()
+    assert left == [0] * 40, left
+    db.dispose()
+
+
 def test_a_disposed_database_is_not_opened_again(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     db = Database(f"sqlite:///{path}")

@@ -22,7 +22,10 @@ class Database:
         self.url = url
         self.engine: Engine = make_engine(url)
         self._disposed = False
-        self._disposing = threading.Lock()
+        # One checkpoint at a time in this process: SQLite answers a second one with
+        # "busy" at once, without waiting, and a truncating checkpoint that lost to a
+        # background one would leave edited or deleted text in the WAL.
+        self._checkpointing = threading.Lock()
         # SQLite has one writer at a time. Left to itself, a waiting writer sleeps
         # and retries (busy_timeout) in ever longer steps, so under load some wait
         # for seconds; queueing this process's writers on a lock serves them in turn.
@@ -56,7 +59,7 @@ class Database:
         if self.dialect != "sqlite":
             return
         try:
-            with self.engine.connect() as conn:
+            with self._checkpointing, self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except OperationalError as error:  # busy: the next checkpoint will do it
             log.warning("WAL checkpoint postponed: %s", error)
@@ -64,7 +67,7 @@ class Database:
     def checkpoint_passive(self) -> None:
         """Copy into the database file what no reader still needs, without waiting
         for anyone (``storage.checkpoints`` calls it in the background)."""
-        with self._disposing:
+        with self._checkpointing:
             if self._disposed:  # connecting again would reopen (or create) the file
                 return
             with self.engine.connect() as conn:
@@ -72,6 +75,6 @@ class Database:
 
     def dispose(self) -> None:
         self.checkpoint()
-        with self._disposing:
+        with self._checkpointing:
             self._disposed = True
         self.engine.dispose()
