@@ -37,8 +37,18 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A connection for reading. On PostgreSQL each statement runs on its own
+        (autocommit): at READ COMMITTED a transaction gives statements no common
+        snapshot anyway, and BEGIN and COMMIT would be two more round trips (and
+        ``SET LOCAL`` would not last: settings belong on a function or statement).
+        SQLite reads share a snapshot; there BEGIN costs no round trip."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield conn
+                return
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -41,6 +41,7 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     try:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        dbapi_connection.rollback()  # hand it over idle: a read may switch to autocommit
     except psycopg.Error as error:
         # The pool discards this connection and checks out another (three tries).
         raise exc.DisconnectionError(str(error)) from error
