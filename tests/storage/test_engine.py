@@ -3,6 +3,8 @@ the server drops connections it was using."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -15,9 +17,9 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")
 
 
 @pytest.fixture
-def database() -> Database:
+def database() -> Iterator[Database]:
     db = Database(str(PG_URL))
-    yield db  # type: ignore[misc]
+    yield db
     db.engine.dispose()
 
 

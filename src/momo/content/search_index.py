@@ -27,10 +27,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     TableClause,
     TextClause,
+    TextualSelect,
     bindparam,
     column,
     select,
@@ -53,6 +55,47 @@ POSTGRES_DDL = (
     f"CREATE TABLE {FTS_TABLE} (doc bigint PRIMARY KEY, terms tsvector NOT NULL)",
     f"CREATE INDEX ix_{FTS_TABLE}_terms ON {FTS_TABLE} USING gin (terms)",
 )
+
+NEWEST_FUNCTION = "note_search_newest"
+# The loop over stretches of days (``FeedService`` search on PostgreSQL) runs in the
+# database: one round trip for what took two per stretch. Each query comes with its
+# own id range [low, below), NULL for unbounded, and only visible, published notes
+# count, so a stretch that comes back short has no more to give. EXECUTE plans
+# each with its actual values, as a prepared generic plan would guess at the
+# selectivity of a tsquery. "doc + 0" keeps the planner from walking the id index
+# in order and testing every document; the matches come from the GIN index, are
+# sorted, and then checked against the notes one by one until the page is full.
+POSTGRES_NEWEST = f"""
+CREATE OR REPLACE FUNCTION {NEWEST_FUNCTION}(
+    queries tsquery[], lows bigint[], belows bigint[], public_before integer, wanted integer
+) RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE ROWS 21
+SET enable_seqscan = off
+AS $$
+DECLARE
+    i integer;
+    found integer := 0;
+    got integer;
+    bounds text;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(queries, 1), 0) LOOP
+        bounds := '';
+        IF lows[i] IS NOT NULL THEN bounds := bounds || ' AND s.doc >= $2'; END IF;
+        IF belows[i] IS NOT NULL THEN bounds := bounds || ' AND s.doc < $3'; END IF;
+        RETURN QUERY EXECUTE
+            'SELECT m.doc FROM (SELECT s.doc + 0 AS doc FROM {FTS_TABLE} s WHERE s.terms @@ $1'
+            || bounds || ' ORDER BY 1 DESC OFFSET 0) m'
+            ' WHERE EXISTS (SELECT FROM notes n WHERE n.search_doc = m.doc'
+            ' AND n.status = ''visible'' AND n.created_bucket < $4)'
+            ' ORDER BY m.doc DESC LIMIT $5'
+            USING queries[i], lows[i], belows[i], public_before, wanted - found;
+        GET DIAGNOSTICS got = ROW_COUNT;
+        found := found + got;
+        EXIT WHEN found >= wanted;
+    END LOOP;
+END
+$$
+"""
 
 
 DAY_SECONDS = 86_400
@@ -122,12 +165,28 @@ class Matching:
     condition: ColumnElement[bool]
     expression: str
 
-    def during(self, stretch: Sequence[str]) -> ColumnElement[bool]:
-        """PostgreSQL: the match, limited inside the GIN index to a stretch of days."""
+    def within(self, stretch: Sequence[str]) -> str:
+        """PostgreSQL: the query, limited inside the GIN index to a stretch of days."""
         periods = " | ".join(f"'{lexeme}'" for lexeme in stretch)
-        return text(f"{FTS_TABLE}.terms @@ CAST(:during AS tsquery)").bindparams(  # type: ignore[return-value]
-            during=f"({self.expression}) & ({periods})"
+        return f"({self.expression}) & ({periods})"
+
+
+def newest(
+    plan: Sequence[tuple[str, int | None, int | None]], public_before: int, wanted: int
+) -> TextualSelect:
+    """PostgreSQL: the ``wanted`` newest visible matches of a plan of ``(tsquery,
+    lowest id, id below)`` steps, taken in order until one fills the page."""
+    queries, lows, belows = (list(part) for part in zip(*plan, strict=True))
+    return (
+        text(
+            f"SELECT {NEWEST_FUNCTION}(CAST(:queries AS tsquery[]), CAST(:lows AS bigint[]),"
+            " CAST(:belows AS bigint[]), :public_before, :wanted)"
         )
+        .bindparams(
+            queries=queries, lows=lows, belows=belows, public_before=public_before, wanted=wanted
+        )
+        .columns(column(NEWEST_FUNCTION, BigInteger))
+    )
 
 
 def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:

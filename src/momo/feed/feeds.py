@@ -23,7 +23,6 @@ PAGE_SIZE = 20
 EXCERPT = 80
 SEARCH_MAX_QUERY = 100
 SEARCH_WINDOW = 500  # PostgreSQL search: see FeedService._newest_matches
-SEARCH_SPARE = 10  # extra matches read per stretch, for ones the feed hides (removed)
 FEED_KINDS = ("latest", "discover")
 
 
@@ -196,58 +195,41 @@ class FeedService:
     ) -> list[dict[str, Any]]:
         """Search on PostgreSQL, which cannot read a GIN index in document order.
 
-        1. The newest ``SEARCH_WINDOW`` documents, in id order with the match as a
-           filter: a common term fills the page here.
+        1. The newest ``SEARCH_WINDOW`` documents, named by their days' period
+           lexemes so GIN skips along a common term's posting list to those days:
+           a common term fills the page here.
         2. Otherwise stretches of days going back (``search_index.stretches``): the
            GIN index intersects the term with each stretch's period lexemes, and
            only the matches of that stretch are read and sorted. The first stretch
            to fill the page holds a few pages of matches at most, whether the term
            is in one note in a hundred or one in a million.
+
+        Python draws the plan; ``search_index.NEWEST_FUNCTION`` walks it inside the
+        database and stops at the first stretch that fills the page: two round
+        trips in all, the first for the window's edge and the oldest document.
         """
         doc = found.doc
-        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         upper = int(after[0]) if after is not None else None
         edge = select(doc).order_by(doc.desc()).offset(SEARCH_WINDOW - 1).limit(1)
-        lower = conn.scalar(edge if upper is None else edge.where(doc < upper))
-        # ``query`` has no match condition: rows read by document id below are
-        # matches already, and rechecking a phrase costs a detoasted tsvector each.
-        part = query if upper is None else query.where(doc < upper)
-        if lower is None:  # fewer documents than a window: all of them
-            part = part.where(found.condition)
-        else:
-            # Named by its days' period lexemes, the window lets GIN skip along a
-            # common term's posting list to those days instead of reading all of it.
-            part = part.where(found.during(self._days(lower, upper)), doc >= lower)
-        rows = [dict(row._mapping) for row in conn.execute(part.limit(wanted))]
-        if len(rows) >= wanted or lower is None:
-            return rows
-        oldest = conn.scalar(select(func.min(doc)))
+        if upper is not None:
+            edge = edge.where(doc < upper)
+        lower, oldest = conn.execute(
+            select(edge.scalar_subquery(), select(func.min(doc)).scalar_subquery())
+        ).one()
         if oldest is None:
-            return rows
-        # From here the planner must use GIN (bitmap scans), not walk ids in order.
-        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
-        upper = lower
-        oldest_day = search_index.day_of(int(oldest))
-        for stretch in search_index.stretches(search_index.day_of(upper - 1), oldest_day):
-            while len(rows) < wanted:
-                batch = wanted - len(rows) + SEARCH_SPARE
-                docs = conn.scalars(
-                    select(doc)
-                    .where(found.during(stretch), doc < upper)
-                    .order_by(doc.desc())
-                    .limit(batch)
-                ).all()
-                if docs:
-                    rows += [
-                        dict(row._mapping)
-                        for row in conn.execute(query.where(doc.in_(docs)).limit(wanted))
-                    ][: wanted - len(rows)]
-                    upper = min(docs)
-                if len(docs) < batch:
-                    break  # this stretch is spent
-            if len(rows) >= wanted:
-                break
-        return rows
+            return []
+        if lower is None:  # fewer documents than a window: all of them, one query
+            plan = [(found.expression, None, upper)]
+        else:
+            plan = [(found.within(self._days(lower, upper)), lower, upper)]
+            newest_day, oldest_day = search_index.day_of(lower - 1), search_index.day_of(oldest)
+            plan += [
+                (found.within(stretch), None, lower)
+                for stretch in search_index.stretches(newest_day, oldest_day)
+            ]
+        newest = search_index.newest(plan, self._time.public_before(), wanted)
+        rows = conn.execute(query.where(doc.in_(newest)).limit(wanted))
+        return [dict(row._mapping) for row in rows]
 
     def _days(self, lower: int, upper: int | None) -> list[str]:
         """Period lexemes that cover every day from document ``lower`` up to
