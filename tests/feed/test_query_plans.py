@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import BigInteger, Integer, bindparam, event, insert, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 
+from momo.content import search_index
 from momo.content.search_index import IndexedNote, SearchIndex
 from momo.content.tables import note_images, note_topics, notes, topics
 from momo.core import Momo
@@ -94,13 +96,53 @@ def _plans(momo: Momo, call: Any) -> list[str]:
         cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
         plans.append("\n".join(str(row[-1] if sqlite else row[0]) for row in cursor.fetchall()))
 
+    steps: list[tuple[Any, int, int]] = []
+
+    def newest(plan: Any, public_before: int, wanted: int) -> Any:
+        steps.append((plan, public_before, wanted))
+        return drawn(plan, public_before, wanted)
+
+    drawn = search_index.newest
     event.listen(momo.db.engine, "before_cursor_execute", explain)
     try:
-        call()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(search_index, "newest", newest)
+            call()
     finally:
         event.remove(momo.db.engine, "before_cursor_execute", explain)
+    for plan, public_before, wanted in steps:
+        plans += _step_plans(momo, plan, public_before, wanted)
     assert plans
     return plans
+
+
+def _step_plans(momo: Momo, plan: Any, public_before: int, wanted: int) -> list[str]:
+    """PostgreSQL search runs its steps inside ``note_search_newest``, where no
+    client sees them: each step is planned here the way the function plans it
+    (with its values and settings)."""
+    found = []
+    with momo.db.write() as conn:
+        for setting in search_index.STEP_SETTINGS.split("SET ")[1:]:
+            conn.exec_driver_sql(f"SET LOCAL {setting}")
+        for query, low, below in plan:
+            bounds = (search_index.LOW_BOUND if low is not None else "") + (
+                search_index.HIGH_BOUND if below is not None else ""
+            )
+            step = search_index.NEWEST_STEP.replace("{bounds}", bounds)
+            for number, name in enumerate(("query", "low", "below", "before", "wanted"), 1):
+                step = step.replace(f"${number}", f":{name}")
+            values = [
+                bindparam("query", query, type_=TSQUERY),
+                bindparam("low", low, type_=BigInteger),
+                bindparam("below", below, type_=BigInteger),
+                bindparam("before", public_before, type_=Integer),
+                bindparam("wanted", wanted, type_=Integer),
+            ]
+            used = [value for value in values if f":{value.key}" in step]
+            rows = conn.execute(text(f"EXPLAIN {step}").bindparams(*used))
+            found.append("\n".join(row[0] for row in rows))
+            assert "Index Cond: (search_doc = " in found[-1], f"notes not looked up:\n{found[-1]}"
+    return found
 
 
 def _deep_cursor(momo: Momo, kind: str) -> str | None:

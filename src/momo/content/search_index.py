@@ -57,20 +57,35 @@ POSTGRES_DDL = (
 )
 
 NEWEST_FUNCTION = "note_search_newest"
-# The loop over stretches of days (``FeedService`` search on PostgreSQL) runs in the
-# database: one round trip for what took two per stretch. Each query comes with its
-# own id range [low, below), NULL for unbounded, and only visible, published notes
-# count, so a stretch that comes back short has no more to give. EXECUTE plans
-# each with its actual values, as a prepared generic plan would guess at the
-# selectivity of a tsquery. "doc + 0" keeps the planner from walking the id index
-# in order and testing every document; the matches come from the GIN index, are
-# sorted, and then checked against the notes one by one until the page is full.
+# One step of PostgreSQL search: the visible matches of query $1 inside the id range
+# [$2, $3) (either bound left out by the caller when NULL), newest first. "doc + 0"
+# keeps the planner from walking the id index in order and testing every document:
+# the matches come from the GIN index, are sorted, and are then checked against the
+# notes one by one until $5 are found. ``{bounds}`` is filled with the range.
+NEWEST_STEP = (
+    f"SELECT m.doc FROM (SELECT s.doc + 0 AS doc FROM {FTS_TABLE} s WHERE s.terms @@ $1"
+    "{bounds} ORDER BY 1 DESC OFFSET 0) m WHERE EXISTS (SELECT FROM notes n"
+    " WHERE n.search_doc = m.doc AND n.status = 'visible' AND n.created_bucket < $4)"
+    " ORDER BY m.doc DESC LIMIT $5"
+)
+LOW_BOUND, HIGH_BOUND = " AND s.doc >= $2", " AND s.doc < $3"
+# Each match is looked up in the notes by its id until the page is full: a merge or
+# hash join would read notes that are not matches (a merge join walked the id index
+# down from the newest document to the stretch).
+STEP_SETTINGS = "SET enable_seqscan = off SET enable_mergejoin = off SET enable_hashjoin = off"
+# The walk over stretches of days (``FeedService`` search) runs in the database: one
+# round trip for what took two per stretch. It takes the steps in order and stops
+# at the first that fills the page; only visible, published notes count, so a step
+# that comes back short has no more to give. EXECUTE plans each step with its
+# actual values, where a prepared generic plan would guess at a tsquery's
+# selectivity.
+_STEP_LITERAL = NEWEST_STEP.replace("'", "''").replace("{bounds}", "' || bounds || '")
 POSTGRES_NEWEST = f"""
 CREATE OR REPLACE FUNCTION {NEWEST_FUNCTION}(
     queries tsquery[], lows bigint[], belows bigint[], public_before integer, wanted integer
 ) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE ROWS 21
-SET enable_seqscan = off
+{STEP_SETTINGS}
 AS $$
 DECLARE
     i integer;
@@ -80,14 +95,9 @@ DECLARE
 BEGIN
     FOR i IN 1 .. coalesce(array_length(queries, 1), 0) LOOP
         bounds := '';
-        IF lows[i] IS NOT NULL THEN bounds := bounds || ' AND s.doc >= $2'; END IF;
-        IF belows[i] IS NOT NULL THEN bounds := bounds || ' AND s.doc < $3'; END IF;
-        RETURN QUERY EXECUTE
-            'SELECT m.doc FROM (SELECT s.doc + 0 AS doc FROM {FTS_TABLE} s WHERE s.terms @@ $1'
-            || bounds || ' ORDER BY 1 DESC OFFSET 0) m'
-            ' WHERE EXISTS (SELECT FROM notes n WHERE n.search_doc = m.doc'
-            ' AND n.status = ''visible'' AND n.created_bucket < $4)'
-            ' ORDER BY m.doc DESC LIMIT $5'
+        IF lows[i] IS NOT NULL THEN bounds := bounds || '{LOW_BOUND}'; END IF;
+        IF belows[i] IS NOT NULL THEN bounds := bounds || '{HIGH_BOUND}'; END IF;
+        RETURN QUERY EXECUTE '{_STEP_LITERAL}'
             USING queries[i], lows[i], belows[i], public_before, wanted - found;
         GET DIAGNOSTICS got = ROW_COUNT;
         found := found + got;
