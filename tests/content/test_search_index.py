@@ -168,16 +168,43 @@ def test_the_index_is_smaller_than_twice_the_text() -> None:
     assert stored <= 2 * size, f"index {stored} bytes for {size} bytes of text"
 
 
-@pytest.mark.parametrize("window", [4, 1000])
+class _KnownShares:
+    """Term statistics that say what a test wants them to."""
+
+    def __init__(self, share: float | None, documents: float) -> None:
+        self._share, self.documents = share, documents
+
+    def share(self, phrases: Any) -> float | None:
+        return self._share
+
+
+@pytest.mark.parametrize(
+    ("window", "share", "documents"),
+    [
+        (4, None, 0),  # no statistics: the newest ids first, then stretches
+        (1000, None, 0),  # fewer documents than a window
+        (4, 1.0, 1e9),  # a common term: the window first
+        (4, 1e-4, 1e9),  # rarer: the newest day whole, no window
+        (4, 1e-12, 1e6),  # rare: every match at once
+    ],
+)
 def test_every_search_strategy_pages_newest_first_without_gaps(
-    momo: Momo, clock: Any, monkeypatch: pytest.MonkeyPatch, window: int
+    momo: Momo,
+    clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    window: int,
+    share: float | None,
+    documents: float,
 ) -> None:
     """PostgreSQL search reads the newest ids first, then stretches of days back in
-    time; notes spread over months, and tiny limits, make every path run. Removed
-    notes, more of them in one stretch than a page holds, leave no page short."""
+    time, or skips the window, or reads all matches at once, by how common the
+    statistics say a term is; notes spread over months, and tiny limits, make every
+    path run. Removed notes, more of them in one stretch than a page holds, leave no
+    page short. What the statistics say changes the reading, never the results."""
     from momo.feed import feeds
 
     monkeypatch.setattr(feeds, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(momo.feeds, "_terms", _KnownShares(share, documents))
     people = viewers(momo, 6)
     common, rare = [], []
     gaps = [3600, 3 * 86400, 9 * 86400, 70 * 86400, 3600, 200 * 86400]
@@ -252,3 +279,30 @@ def test_a_note_older_than_every_other_found_after_it_returns_to_the_index(
         ).one()
         momo.search_index.add(conn, [IndexedNote(oldest, row.title, row.body, row.created_bucket)])
     assert _found(momo, "丘前") == {*newer, oldest}
+
+
+def test_term_statistics_tell_common_terms_from_rare_ones(momo: Momo) -> None:
+    """The shares that steer PostgreSQL search come from ANALYZE of the index, and a
+    term missing from its list counts as at most as common as the rarest listed."""
+    if momo.db.dialect != "postgresql":
+        pytest.skip("PostgreSQL keeps these statistics; SQLite search needs none")
+    people = viewers(momo, 6)
+    for i in range(60):
+        body = "丘前小路" if i == 0 else f"今天的咖啡 {i}"
+        momo.notes.create(people[i % 6], f"咖啡 {i}", body)
+    publish(momo)
+    statistics = search_index.TermStatistics(momo.db.read)
+    assert statistics.share(query_phrases("咖啡")) is None, "nothing read yet"
+    with momo.db.write() as conn:
+        conn.execute(sql("ANALYZE note_search"))
+    statistics.refresh()
+    common = statistics.share(query_phrases("咖啡"))
+    rare = statistics.share(query_phrases("丘前"))
+    missing = statistics.share(query_phrases("火星"))
+    assert common is not None and rare is not None and missing is not None
+    assert common > 0.9
+    assert rare <= 0.05 and missing <= 0.05
+    # A phrase is at most as common as its rarest term.
+    assert statistics.share(query_phrases("咖啡 丘前")) == rare
+    assert statistics.share(query_phrases("咖")) is None, "a prefix may stand for many terms"
+    assert 50 <= statistics.documents <= 70

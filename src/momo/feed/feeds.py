@@ -23,6 +23,7 @@ PAGE_SIZE = 20
 EXCERPT = 80
 SEARCH_MAX_QUERY = 100
 SEARCH_WINDOW = 500  # PostgreSQL search: see FeedService._newest_matches
+SEARCH_DAY_READ = 200  # matches the newest day may hold for search to read it whole
 FEED_KINDS = ("latest", "discover")
 
 
@@ -38,6 +39,7 @@ class FeedService:
         self._time = time
         self._catch_up = catch_up  # publishes ended buckets, so counts are current
         self._discover_limit = discover_limit  # 0: Discover never ends
+        self._terms = search_index.TermStatistics(db.read)
 
     def feed(self, kind: str, cursor: str | None, locale: str, limit: int = PAGE_SIZE) -> FeedPage:
         if kind not in FEED_KINDS:
@@ -218,25 +220,60 @@ class FeedService:
         ).one()
         if oldest is None:
             return []
-        if lower is None:  # fewer documents than a window: all of them, one query
+        oldest_day = search_index.day_of(oldest)
+        share = self._terms.share(found.phrases)
+        if lower is None or (share is not None and share * self._terms.documents <= SEARCH_WINDOW):
+            # Fewer documents than a window, or a term so rare that all its matches
+            # are fewer: all of them, sorted, with no stretches of days.
             plan = [(found.expression, None, upper)]
-        else:
+        elif self._window_pays(share, lower, upper):
             plan = [(found.within(self._days(lower, upper)), lower, upper)]
-            newest_day, oldest_day = search_index.day_of(lower - 1), search_index.day_of(oldest)
             plan += [
                 (found.within(stretch), None, lower)
+                for stretch in search_index.stretches(search_index.day_of(lower - 1), oldest_day)
+            ]
+        else:
+            newest_day = search_index.day_of(self._newest_doc(upper))
+            plan = [
+                (found.within(stretch), None, upper)
                 for stretch in search_index.stretches(newest_day, oldest_day)
             ]
         newest = search_index.newest(plan, self._time.public_before(), wanted)
         rows = conn.execute(query.where(doc.in_(newest)).limit(wanted))
         return [dict(row._mapping) for row in rows]
 
+    def _window_pays(self, share: float | None, lower: int, upper: int | None) -> bool:
+        """Whether to read the newest documents first. The window saves reading a
+        common term's matches of a whole day; for a rarer one it only costs a second
+        GIN scan of the same day when it comes back short. PostgreSQL's statistics
+        (``share``, at most) bound how many matches the newest day can hold: few
+        enough, and the day is read whole instead."""
+        if share is None:
+            return True
+        newest = self._newest_doc(upper)
+        day_start = search_index.day_of(newest) * search_index.DAY_SECONDS
+        newest_time, lower_time = (
+            newest >> search_index.RANDOM_BITS,
+            lower >> search_index.RANDOM_BITS,
+        )
+        if lower_time < day_start:
+            documents: float = SEARCH_WINDOW  # the whole newest day fits in the window
+        elif newest_time <= lower_time:
+            return True  # a window's worth in one bucket: no rate to go by
+        else:  # the window's pace, kept up since the day began
+            documents = SEARCH_WINDOW * (newest_time - day_start) / (newest_time - lower_time)
+        return share * documents > SEARCH_DAY_READ
+
+    def _newest_doc(self, upper: int | None) -> int:
+        """The newest document id a page may show: below the cursor, or up to now."""
+        if upper is not None:
+            return upper - 1
+        return search_index.first_doc(self._time.public_before())
+
     def _days(self, lower: int, upper: int | None) -> list[str]:
         """Period lexemes that cover every day from document ``lower`` up to
         ``upper`` (exclusive), or up to now."""
-        newest = (
-            upper - 1 if upper is not None else search_index.first_doc(self._time.public_before())
-        )
+        newest = self._newest_doc(upper)
         spans = search_index.stretches(search_index.day_of(newest), search_index.day_of(lower))
         return [lexeme for span in spans for lexeme in span]
 

@@ -6,14 +6,22 @@ Revises: 0016
 A search used to send two statements per stretch of days, each a round trip and
 each planned and set up anew. One PL/pgSQL function now walks the stretches
 (``search_index.POSTGRES_NEWEST``) and stops at the first that fills the page.
-SQLite's FTS5 index returns matches in document order and needs none of this.
+ANALYZE keeps the shares of more of the index's terms, so a search can tell a
+rare term (read all its matches at once) from a common one (read the newest
+documents first). SQLite's FTS5 index returns matches in document order and
+needs none of this.
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-from momo.content.search_index import NEWEST_FUNCTION, POSTGRES_NEWEST
+from momo.content.search_index import (
+    FTS_TABLE,
+    NEWEST_FUNCTION,
+    POSTGRES_NEWEST,
+    POSTGRES_STATISTICS,
+)
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -24,10 +32,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRES_NEWEST)
+        op.execute(POSTGRES_STATISTICS)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"ALTER TABLE {FTS_TABLE} ALTER COLUMN terms SET STATISTICS -1")
         op.execute(
             f"DROP FUNCTION {NEWEST_FUNCTION}(tsquery[], bigint[], bigint[], integer, integer)"
         )
