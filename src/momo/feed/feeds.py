@@ -206,6 +206,10 @@ class FeedService:
            to fill the page holds a few pages of matches at most, whether the term
            is in one note in a hundred or one in a million.
 
+        PostgreSQL's statistics of the index decide where to start: a term with
+        fewer matches in all than a window is read whole in one step, and one whose
+        newest day holds few matches skips the window (``_window_pays``).
+
         Python draws the plan; ``search_index.NEWEST_FUNCTION`` walks it inside the
         database and stops at the first stretch that fills the page: two round
         trips in all, the first for the window's edge and the oldest document.
