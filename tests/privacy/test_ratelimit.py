@@ -1,3 +1,4 @@
+import gc
 import os
 import time
 from collections.abc import Mapping
@@ -151,3 +152,16 @@ def test_batching_is_exact_when_counters_are_this_process_own() -> None:
     limiter = RateLimiter(MemoryCounters(), 3600, lambda: 1_000_000.0)
     decisions = [limiter.check_batched("requests", "c", 5, 60, batch=10) for _ in range(7)]
     assert [d.allowed for d in decisions] == [True] * 5 + [False] * 2
+
+
+def test_the_flushing_thread_ends_with_its_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit, "FLUSH_SECONDS", 0.01)
+    worker = RateLimiter(_SharedCounters(), 3600, lambda: 1_000_000.0)
+    worker.check_batched("requests", "c", 10_000, 60, batch=10)
+    assert worker._flusher is not None
+    thread = worker._flusher[1]
+    assert thread.is_alive()
+    del worker
+    gc.collect()
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "a thread for every limiter ever built"

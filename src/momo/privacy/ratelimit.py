@@ -15,6 +15,7 @@ import os
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -219,17 +220,11 @@ class RateLimiter:
     def _start_flusher(self) -> None:
         # Under _pending_lock. A forked worker inherits the limiter but not the thread.
         if self._flusher is None or self._flusher[0] != os.getpid():
-            thread = threading.Thread(target=self._flush_forever, daemon=True)
+            thread = threading.Thread(
+                target=_flush_while_alive, args=(weakref.ref(self),), daemon=True
+            )
             self._flusher = (os.getpid(), thread)
             thread.start()
-
-    def _flush_forever(self) -> None:
-        while True:
-            time.sleep(FLUSH_SECONDS)
-            try:
-                self.flush()
-            except Exception:  # Redis away for a moment: the counts wait for the next try
-                log.warning("could not share request counts", exc_info=True)
 
     def first_time(self, token: str, ttl: int) -> bool:
         return self._store.first_time(hashlib.sha256(token.encode()).hexdigest(), ttl)
@@ -247,3 +242,18 @@ class RateLimiter:
         decision = self.check(scope, subject, limit, window_seconds)
         if not decision.allowed:
             raise RateLimited(decision.retry_after)
+
+
+def _flush_while_alive(limiter_ref: weakref.ref[RateLimiter]) -> None:
+    """The flushing thread holds its limiter weakly and ends with it, so a process that
+    builds apps again and again (tests, reloads) does not gather sleeping threads."""
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        limiter = limiter_ref()
+        if limiter is None:
+            return
+        try:
+            limiter.flush()
+        except Exception:  # Redis away for a moment: the counts wait for the next try
+            log.warning("could not share request counts", exc_info=True)
+        del limiter
