@@ -9,21 +9,30 @@ bucket published and moves the counts, for everyone's items at once.
 
 It runs from a timer in the server and, at most once per comment bucket, at
 the start of a public read, so a page never shows counts older than a bucket.
+Each transaction takes at most a batch of items, and a reader publishes only
+the first batch itself: after a long pause (thousands of items waiting) the rest
+goes on in a background thread, so no reader's request, and no writer waiting
+for the write lock, stalls behind the whole backlog.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, ScalarSelect, Table, func, select, update
 
 from momo.content.counters import lock_note, set_counts
 from momo.content.search_index import IndexedNote, SearchIndex
 from momo.content.tables import comments, note_topics, notes, topics
 from momo.privacy.coarse_time import CoarseTime
 from momo.storage.database import Database
+
+BATCH = 200  # items of each kind per transaction
+log = logging.getLogger(__name__)
 
 
 class Publication:
@@ -33,6 +42,7 @@ class Publication:
         time: CoarseTime,
         changed: Callable[[], None] = lambda: None,
         offload_media: Callable[[Connection, list[str]], int] = lambda *_: 0,
+        batch: int = BATCH,
     ) -> None:
         self._offload_media = offload_media  # to object storage, when configured
         self._db = db
@@ -40,18 +50,71 @@ class Publication:
         self._changed = changed
         self._lock = threading.Lock()
         self._done_before = 0
+        self._draining = False
+        self._batch = batch
         self._search = SearchIndex()
 
     def publish_due(self) -> int:
-        """Publish every item whose bucket has ended; returns how many."""
+        """Publish every item whose bucket has ended, a batch per transaction;
+        returns how many."""
+        total = 0
+        while True:
+            published, full = self._publish_batch()
+            total += published
+            if not full:
+                return total
+
+    def catch_up(self) -> None:
+        """Publish if a bucket has ended since this process last did: cheap to call
+        often. The caller waits for one batch at most."""
+        cut = self._time.public_before(comment=True)
+        with self._lock:
+            if cut <= self._done_before:
+                return
+            self._done_before = cut
+        _, full = self._publish_batch()
+        if full:
+            self._drain_in_background()
+
+    def _drain_in_background(self) -> None:
+        with self._lock:
+            if self._draining:
+                return
+            self._draining = True
+        threading.Thread(target=self._drain, name="momo-publication", daemon=True).start()
+
+    def _drain(self) -> None:
+        try:
+            self.publish_due()
+        except Exception:  # the housekeeping timer publishes what is left
+            log.exception("background publication failed")
+        finally:
+            with self._lock:
+                self._draining = False
+
+    def _due(self, table: Table, cut: int) -> ScalarSelect[Any]:
+        """Ids of one batch of ``table``'s unpublished items whose bucket ended.
+        Several workers may publish at once: on PostgreSQL each skips the rows
+        another has locked, and nothing is flipped twice."""
+        due = (
+            select(table.c.id)
+            .where(table.c.published.is_(False), table.c.created_bucket < cut)
+            .order_by(table.c.created_bucket)
+            .limit(self._batch)
+        )
+        if self._db.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        return due.scalar_subquery()
+
+    def _publish_batch(self) -> tuple[int, bool]:
+        """One transaction: up to a batch of notes and of comments, with the counts
+        they move. Returns how many, and whether a batch came back full."""
         note_cut = self._time.public_before()
         comment_cut = self._time.public_before(comment=True)
         with self._db.write() as conn:
-            # The UPDATE … RETURNING flips each row once, even with several workers:
-            # a second worker waits on the row lock and then finds it published.
             published = conn.execute(
                 update(notes)
-                .where(notes.c.published.is_(False), notes.c.created_bucket < note_cut)
+                .where(notes.c.id.in_(self._due(notes, note_cut)), notes.c.published.is_(False))
                 .values(published=True)
                 .returning(notes.c.id, notes.c.title, notes.c.body, notes.c.created_bucket)
             ).all()
@@ -73,7 +136,10 @@ class Publication:
             threads = Counter(
                 conn.scalars(
                     update(comments)
-                    .where(comments.c.published.is_(False), comments.c.created_bucket < comment_cut)
+                    .where(
+                        comments.c.id.in_(self._due(comments, comment_cut)),
+                        comments.c.published.is_(False),
+                    )
                     .values(published=True)
                     .returning(comments.c.note_id)
                 ).all()
@@ -88,16 +154,8 @@ class Publication:
                         comments=note.comment_count + threads[note_id],
                         collects=note.collect_count,
                     )
-        total = len(released) + sum(threads.values())
-        if total:
+        comment_total = sum(threads.values())
+        if released or comment_total:
             self._changed()
-        return total
-
-    def catch_up(self) -> None:
-        """Publish if a bucket has ended since this process last did: cheap to call often."""
-        cut = self._time.public_before(comment=True)
-        with self._lock:
-            if cut <= self._done_before:
-                return
-            self._done_before = cut
-        self.publish_due()
+        full = max(len(released), comment_total) >= self._batch
+        return len(released) + comment_total, full
