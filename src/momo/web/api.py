@@ -16,6 +16,7 @@ from momo.identity.persona import Persona
 from momo.identity.voices import voice_label
 from momo.privacy import pii
 from momo.privacy.coarse_time import bucket_iso
+from momo.web.cached_pages import feed_key, note_key
 from momo.web.deps import (
     SESSION_COOKIE,
     LocaleDep,
@@ -120,7 +121,7 @@ async def feed(
 
     # Feeds are identity-blind, so every reader walking a feed in the same release
     # asks for the same cursors: deeper pages are shared like the first.
-    key = f"api:{kind}:{locale}:{momo.time.release_key()}:{cursor or ''}"
+    key = feed_key(kind, locale, momo.time.release_key(), cursor)
     body = await momo.feed_cache.get_or_build(key, render)
     return Response(body, media_type="application/json")
 
@@ -139,7 +140,7 @@ async def get_note(note_id: str, request: Request) -> Response:
 
         body = await run_in_threadpool(personal)
     else:
-        key = f"api:note:{note_id[:40]}:{locale}:{momo.time.release_key()}"
+        key = note_key(note_id, locale, momo.time.release_key())
         body = await momo.feed_cache.get_or_build(
             key, lambda: momo.notes.page(note_id, None, locale).model_dump_json().encode()
         )

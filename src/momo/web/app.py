@@ -15,6 +15,7 @@ from momo import __version__
 from momo.core import Momo
 from momo.web import api, context_routes, errors, moderation_api, moderation_pages, pages
 from momo.web.browser_guard import BrowserGuard
+from momo.web.cached_pages import CachedPages
 from momo.web.client_shield import ClientShield
 from momo.web.write_lane import WriteLane, default_lanes
 
@@ -78,6 +79,9 @@ def create_app(momo: Momo, *, housekeeping_seconds: float = HOUSEKEEPING_SECONDS
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     settings = momo.settings
     body_limit = settings.max_image_bytes * settings.max_images_per_note + 1024 * 1024
+    # Innermost first: a page answered from the cache still passes the shield and
+    # the guard, and skips only the routing.
+    app.add_middleware(CachedPages, momo=momo)
     app.add_middleware(WriteLane, lanes=settings.write_lanes or default_lanes(momo.db.dialect))
     app.add_middleware(BrowserGuard)
     app.add_middleware(

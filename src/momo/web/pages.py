@@ -32,6 +32,7 @@ from momo.translation import (
     template_pgettext,
 )
 from momo.web.api import set_session_cookie
+from momo.web.cached_pages import HTML_CACHE_CONTROL, html_feed_key
 from momo.web.deps import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -160,9 +161,9 @@ async def _feed_page(request: Request, kind: str, cursor: str | None) -> Respons
 
     if cursor or request.url.query or request.cookies.get(SESSION_COOKIE):
         return await run_in_threadpool(render)
-    key = f"html:{kind}:{locale}:{momo.time.release_key()}"
+    key = html_feed_key(kind, locale, momo.time.release_key())
     body = await momo.feed_cache.get_or_build(key, lambda: bytes(render().body))
-    return HTMLResponse(body, headers={"Cache-Control": "private, max-age=0"})
+    return HTMLResponse(body, headers={"Cache-Control": HTML_CACHE_CONTROL})
 
 
 @router.get("/", response_class=HTMLResponse)
