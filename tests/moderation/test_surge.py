@@ -101,3 +101,23 @@ def test_likes_piling_onto_replies_damp_the_thread(momo: Momo, clock) -> None:  
     assert not _damped(momo, note_id)
     momo.reactions.like_comment(crowd[-1], jab.id, True)
     assert _damped(momo, note_id)
+
+
+def test_only_writes_that_change_a_page_outdate_the_cached_pages(momo: Momo, clock) -> None:  # type: ignore[no-untyped-def]
+    """A new note or comment shows nowhere until its bucket ends (publication
+    outdates the pages then): bumping the cache's version at every write sent
+    every reader back to the database. A damping shows at once, so it does."""
+    op, *crowd = viewers(momo, 14)
+    note_id = momo.notes.create(op, "my opinion", "")
+    publish(momo)
+    version = momo.feed_cache.version()
+    momo.notes.create(crowd[0], "another note", "")
+    clock.advance(6 * 3600)
+    momo.comments.add(crowd[0], note_id, "interesting")
+    assert momo.feed_cache.version() == version
+    clock.advance(3600)
+    for person in crowd[1:11]:
+        momo.comments.add(person, note_id, "you are wrong and should be ashamed")
+        clock.advance(20)
+    assert _damped(momo, note_id)
+    assert momo.feed_cache.version() > version

@@ -108,8 +108,9 @@ class CommentService:
             )
             # The note's comment count moves when the bucket is published, not now.
             self._accounts.record(conn, viewer, "+", COMMENT_KIND, comment_id)
-            self._after_comment(conn, note_id, parent_id)
-        self._changed()
+            damped = self._after_comment(conn, note_id, parent_id)
+        if damped:  # shows on the thread at once; the comment itself waits for its bucket
+            self._changed()
         return NewComment(comment_id, voice)
 
     def _resolve_reply(

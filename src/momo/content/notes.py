@@ -136,7 +136,9 @@ class NoteService:
             self._index(conn, note_id, body, created, counted=False)
             voices.claim_op(conn, self._keys, viewer.account_id, note_id)
             self._accounts.record(conn, viewer, "+", NOTE_KIND, note_id)
-        self._changed()
+        # No page changes yet: the note goes public with its bucket, and publication
+        # tells the cache then. (Telling it now cost every reader their cached pages
+        # on every write.)
         return note_id
 
     def edit(self, viewer: Viewer, note_id: str, title: str, body: str) -> None:
