@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -129,6 +130,44 @@ def test_a_rolled_back_append_leaves_no_gap_and_later_appends_probe_little(momo:
     index = Vault(momo.db).read(key)  # a fresh process: everything from the table
     assert index.notes == ["first", "last"]
     assert index.comments == [f"c{i}" for i in range(30)]
+
+
+def _vault_lookups(momo: Momo, work: Callable[[], object]) -> list[str]:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(momo.db.engine, "before_cursor_execute", count)
+    try:
+        work()
+    finally:
+        event.remove(momo.db.engine, "before_cursor_execute", count)
+    return [s for s in statements if "vault_entries" in s and s.lstrip().startswith("SELECT")]
+
+
+def test_a_process_that_wrote_last_writes_again_without_looking(momo: Momo) -> None:
+    """A person's next write goes where this process's last committed entry
+    ended: no lookup before it (a round trip of every write), and a rolled-back
+    entry is not counted, or the next would leave a gap that hides the rest."""
+    vault = Vault(momo.db)
+    key = os.urandom(32)
+
+    def write(item: str, *, abort: bool = False) -> None:
+        vault.warm(key)
+        with momo.db.write() as conn:
+            vault.append(conn, key, "+", "note", item)
+            if abort:
+                raise _Abort
+
+    write("first")
+    assert _vault_lookups(momo, lambda: write("second")) == []
+    with pytest.raises(_Abort):
+        write("gone", abort=True)
+    assert _vault_lookups(momo, lambda: write("third")) == []
+    assert Vault(momo.db).read(key).notes == ["first", "second", "third"]
 
 
 def test_an_append_that_loses_a_race_for_its_slot_takes_the_next(momo: Momo) -> None:

@@ -23,6 +23,7 @@ beside an item ties it to the account or to the account's other items.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -40,7 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from momo.identity.tables import vault_entries
-from momo.storage.database import Database
+from momo.storage.database import Database, after_commit
 from momo.storage.upsert import insert_ignoring_conflicts
 
 ENTRY_BYTES = 96  # plaintext size of every entry, so all rows have one length
@@ -138,10 +139,14 @@ class Vault:
 
     def warm(self, vault_key: bytes) -> None:
         """Find where the log ends outside any write transaction, so the append that
-        follows looks up one slot instead of searching under the write lock."""
+        follows looks up one slot instead of searching under the write lock. Once
+        this process has committed an entry for the key it knows where to go next,
+        and looks nothing up."""
         cache_key = _cache_key(vault_key)
         with self._lock:
-            if cache_key in self._known:
+            # Known from an earlier write of this process: try there, and search
+            # only if another worker or device has written since (the slot is taken).
+            if cache_key in self._known or cache_key in self._ends:
                 return
         with self._db.read() as conn:
             self._remember_end(cache_key, self._find_end(conn, vault_key, self._end(cache_key)))
@@ -173,6 +178,7 @@ class Vault:
                 {"slot": slot(vault_key, n), "sealed": seal_entry(vault_key, n, op, kind, item_id)},
             ).first()
             if added is not None:  # (rowcount is not reliable for this on every driver)
+                after_commit(conn, functools.partial(self._remember_end, cache_key, n + 1))
                 return
             # Taken: by an entry written since, here or at another worker.
             n = self._find_end(conn, vault_key, n + 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
@@ -15,6 +15,17 @@ from momo.storage.checkpoints import CHECKPOINTS
 from momo.storage.engine import make_engine
 
 log = logging.getLogger(__name__)
+# Callbacks waiting for a ``Database.write`` transaction to commit, by connection.
+_AFTER_COMMIT: dict[Connection, list[Callable[[], None]]] = {}
+
+
+def after_commit(conn: Connection, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the write transaction on ``conn`` has committed, and
+    never if it rolls back: for caches of what is stored, which must not learn
+    of rows that may yet vanish. Outside ``Database.write`` it is not run."""
+    pending = _AFTER_COMMIT.get(conn)
+    if pending is not None:
+        pending.append(callback)
 
 
 class Database:
@@ -54,8 +65,14 @@ class Database:
     def write(self) -> Iterator[Connection]:
         with self._writer, self.engine.connect() as conn:
             conn.execution_options(momo_write=True)
-            with conn.begin():
-                yield conn
+            committed = _AFTER_COMMIT[conn] = []
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                del _AFTER_COMMIT[conn]
+            for callback in committed:
+                callback()
         if self.dialect == "sqlite":
             CHECKPOINTS.wrote(self)
 
