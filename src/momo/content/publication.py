@@ -98,7 +98,10 @@ class Publication:
         another has locked, and nothing is flipped twice. The batch is a CTE,
         which PostgreSQL runs once: as a plain ``IN`` subquery, a nested loop
         re-ran it per row, each run skipped the rows the last one had locked, and
-        one "batch" took 14,000 comments."""
+        one "batch" took 14,000 comments. The rows are then reached by their key
+        alone: with ``published`` in the outer condition too, PostgreSQL walked
+        every waiting row and compared each with the whole batch.
+        """
         due = (
             select(table.c.id)
             .where(table.c.published.is_(False), table.c.created_bucket < cut)
@@ -118,7 +121,7 @@ class Publication:
         with self._db.write() as conn:
             published = conn.execute(
                 update(notes)
-                .where(notes.c.id.in_(self._due(notes, note_cut)), notes.c.published.is_(False))
+                .where(notes.c.id.in_(self._due(notes, note_cut)))
                 .values(published=True)
                 .returning(notes.c.id, notes.c.title, notes.c.body, notes.c.created_bucket)
             ).all()
@@ -140,10 +143,7 @@ class Publication:
             threads = Counter(
                 conn.scalars(
                     update(comments)
-                    .where(
-                        comments.c.id.in_(self._due(comments, comment_cut)),
-                        comments.c.published.is_(False),
-                    )
+                    .where(comments.c.id.in_(self._due(comments, comment_cut)))
                     .values(published=True)
                     .returning(comments.c.note_id)
                 ).all()
