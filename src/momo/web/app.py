@@ -46,9 +46,10 @@ def settle_heap() -> None:
 
     A full pass walks every object the process holds: about 180,000 once the
     server runs, 65 ms on the benchmark machine, and every request in flight
-    waited for it. In the writes benchmark such pauses (46 and 77 ms) were the
-    p99. What stays alive from startup is never garbage, so the passes skip it;
-    objects created later are collected as before."""
+    waits for it. Such passes come rarely (when the long-lived objects have grown
+    by a quarter), but each would be a latency spike. What stays alive from
+    startup is never garbage, so the passes skip it; objects created later are
+    collected as before."""
     gc.collect()  # nothing that is already garbage gets kept
     gc.freeze()
 

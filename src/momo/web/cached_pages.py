@@ -45,7 +45,7 @@ class CachedPages:
         self.served = 0  # answered here, without routing (tests read it)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
+        if scope["type"] == "http" and scope["method"] == "GET" and _may_be_stored(scope["path"]):
             found = self._stored(Request(scope))
             if found is not None:
                 body, headers = found
@@ -93,3 +93,7 @@ class CachedPages:
 
     def _release(self) -> str:
         return self.momo.time.release_key()
+
+
+def _may_be_stored(path: str) -> bool:
+    return path == "/api/feed" or path in HTML_FEEDS or path.startswith(NOTE_PREFIX)
