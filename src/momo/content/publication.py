@@ -4,8 +4,8 @@ Visibility itself is a filter on the stored bucket (``CoarseTime.public_before``
 so an item is never shown early even if nothing here has run. What this adds is
 the counters: a comment count or topic count that grew the moment someone
 posted would tell a poller the exact second. So new items are first stored
-unpublished; once their bucket has ended, one transaction marks the whole
-bucket published and moves the counts, for everyone's items at once.
+unpublished; once their bucket has ended, they are marked published and the
+counts move, for everyone's items at once, in batches ordered by bucket.
 
 It runs from a timer in the server and, at most once per comment bucket, at
 the start of a public read, so a page never shows counts older than a bucket.

@@ -45,8 +45,8 @@ class CachedPages:
         self.served = 0  # answered here, without routing (tests read it)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and _may_be_stored(scope["path"]):
-            found = self._stored(Request(scope))
+        if scope["type"] == "http" and scope["method"] == "GET":
+            found = self._stored(scope)
             if found is not None:
                 body, headers = found
                 self.served += 1
@@ -61,18 +61,21 @@ class CachedPages:
                 return
         await self.app(scope, receive, send)
 
-    def _stored(self, request: Request) -> tuple[bytes, list[tuple[bytes, bytes]]] | None:
-        """The stored answer to this request, if the route would give exactly it."""
-        path = request.url.path
+    def _stored(self, scope: Scope) -> tuple[bytes, list[tuple[bytes, bytes]]] | None:
+        """The stored answer to this request, if the route would give exactly it.
+        The path is looked at first: most requests are none of these."""
+        path = scope["path"]
         if path == "/api/feed":
-            key = self._feed_key(request)
+            key = self._feed_key(Request(scope))
             headers = [JSON]
         elif path.startswith(NOTE_PREFIX) and "/" not in path[len(NOTE_PREFIX) :]:
+            request = Request(scope)
             if request.cookies.get(SESSION_COOKIE):
                 return None  # a signed-in reader's view carries their own state
             key = note_key(path[len(NOTE_PREFIX) :], self._locale(request), self._release())
             headers = [JSON]
         elif path in HTML_FEEDS:
+            request = Request(scope)
             if request.url.query or request.cookies.get(SESSION_COOKIE):
                 return None
             key = html_feed_key(HTML_FEEDS[path], self._locale(request), self._release())
@@ -93,7 +96,3 @@ class CachedPages:
 
     def _release(self) -> str:
         return self.momo.time.release_key()
-
-
-def _may_be_stored(path: str) -> bool:
-    return path == "/api/feed" or path in HTML_FEEDS or path.startswith(NOTE_PREFIX)
