@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,51 @@ def test_term_statistics_tell_common_terms_from_rare_ones(momo: Momo) -> None:
     assert statistics.share(query_phrases("咖啡 丘前")) == rare
     assert statistics.share(query_phrases("咖")) is None, "a prefix may stand for many terms"
     assert 50 <= statistics.documents <= 70
+
+
+def _segments(momo: Momo) -> int:
+    """How many segments the FTS5 index has: a page's row id carries its segment's
+    id from bit 37 up; the rows below are the structure and averages records."""
+    with momo.db.read() as conn:
+        counted = conn.execute(
+            sql("SELECT count(DISTINCT id >> 37) FROM note_search_data WHERE id >> 37 > 0")
+        )
+        return int(counted.scalar_one())
+
+
+def test_a_published_batch_enters_the_index_as_one_segment(momo: Momo) -> None:
+    """FTS5 closes a segment whenever a document id is lower than the one before:
+    a batch written in shuffled order left a trail of tiny segments (and the work of
+    merging them) where ascending ids write one."""
+    if momo.db.dialect != "sqlite":
+        pytest.skip("FTS5 segments are SQLite's")
+    people = viewers(momo, 4)
+    for number in range(80):
+        momo.notes.create(people[number % 4], f"今天的咖啡 {number}", "周末去爬山 linux")
+    publish(momo)
+    assert _segments(momo) == 1
+    assert len(_found(momo, "咖啡")) == 80
+
+
+def test_bulk_loading_writes_fewer_segments_and_is_undone(momo: Momo) -> None:
+    if momo.db.dialect != "sqlite":
+        pytest.skip("FTS5's pending-terms limit is SQLite's")
+    rng = random.Random(5)
+    words = [f"w{number}" for number in range(20000)]
+    documents = [(doc, " ".join(rng.choices(words, k=200))) for doc in range(1, 1201)]
+
+    def segments_after_loading(bulk: bool) -> int:
+        with momo.db.write() as conn:
+            conn.execute(sql("INSERT INTO note_search(note_search) VALUES ('delete-all')"))
+        with momo.db.write() as conn:
+            momo.search_index.set_bulk_loading(conn, bulk)
+            momo.search_index.add_prepared(conn, documents)
+            momo.search_index.set_bulk_loading(conn, False)
+        return _segments(momo)
+
+    # Several MB of pending terms: over the default limit, far under the bulk one.
+    assert segments_after_loading(True) == 1
+    assert segments_after_loading(False) > 3
+    with momo.db.read() as conn:
+        limit = conn.execute(sql("SELECT v FROM note_search_config WHERE k = 'hashsize'"))
+        assert limit.scalar_one() == search_index.DEFAULT_HASH_BYTES

@@ -5,9 +5,12 @@ Han and kana, words for the rest, Traditional folded to Simplified) and answer
 the same phrase queries, so a result never depends on the database.
 
 A note enters the index when its bucket is published, together with the rest
-of the bucket and in shuffled order. Its document id is ``bucket << 20 |
-random``: newest-first order by bucket is the id order, and inside a bucket the
-id says nothing about who wrote first. The SQLite table is contentless (it
+of the bucket. Its document id is ``bucket << 20 | random``: newest-first order
+by bucket is the id order, and inside a bucket the id says nothing about who
+wrote first. Documents go in by ascending id, which inside a bucket is an order
+drawn at random: FTS5 starts a new segment whenever an id is lower than the one
+before, so a shuffled batch of n documents wrote about n/2 tiny segments for the
+merger to fold together again (3 to 4 times the work in ``bench/scale.py``). The SQLite table is contentless (it
 stores no text, only the inverted index), so deleting a document needs its
 tokens again; they are recomputed from the note's stored text.
 
@@ -57,6 +60,7 @@ SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
     "terms, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0')"
 )
+DEFAULT_HASH_BYTES, BULK_HASH_BYTES = 1024 * 1024, 64 * 1024 * 1024
 POSTGRES_DDL = (
     f"CREATE TABLE {FTS_TABLE} (doc bigint PRIMARY KEY, terms tsvector NOT NULL)",
     f"CREATE INDEX ix_{FTS_TABLE}_terms ON {FTS_TABLE} USING gin (terms)",
@@ -328,7 +332,7 @@ class SearchIndex:
             )
         rows = [
             {"doc": doc, "terms": self._terms(conn, _document(note.title, note.body), doc)}
-            for note, doc in zip(batch, docs, strict=True)
+            for doc, note in sorted(zip(docs, batch, strict=True), key=lambda pair: pair[0])
         ]
         if rows:
             conn.execute(self._insert_statement(conn), rows)
@@ -344,9 +348,9 @@ class SearchIndex:
         """Bulk path for imports and benchmarks: ``(document id, stored terms)``,
         with ids the caller drew (``first_doc(bucket) | random``), knows to be
         unused, and wrote into each note's ``search_doc`` as it inserted the note.
-        Shuffled, like ``add``; straight to the driver, as it is the bulk of a load."""
-        batch = list(documents)
-        random.SystemRandom().shuffle(batch)
+        By ascending id, like ``add``; straight to the driver, as it is the bulk of a
+        load."""
+        batch = sorted(documents)
         if batch and conn.dialect.name == "postgresql":
             with (
                 conn.connection.cursor() as cursor,  # type: ignore[attr-defined]
@@ -360,6 +364,17 @@ class SearchIndex:
                 conn.exec_driver_sql(str(statement), batch)
             else:
                 conn.exec_driver_sql(str(statement), [{"doc": d, "terms": t} for d, t in batch])
+
+    def set_bulk_loading(self, conn: Connection, bulk: bool) -> None:
+        """Before and after a bulk load on SQLite: FTS5 writes a segment whenever its
+        pending terms pass ``hashsize`` (1 MB), a few hundred notes; a load of
+        thousands per transaction wrote and merged dozens of segments each time."""
+        if conn.dialect.name == "sqlite":
+            size = BULK_HASH_BYTES if bulk else DEFAULT_HASH_BYTES
+            conn.execute(
+                text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', :size)"),
+                {"size": size},
+            )
 
     def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
         """After an edit: drop the old tokens (from the text still stored) and add the new."""
