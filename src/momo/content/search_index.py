@@ -10,9 +10,10 @@ by bucket is the id order, and inside a bucket the id says nothing about who
 wrote first. Documents go in by ascending id, which inside a bucket is an order
 drawn at random: FTS5 starts a new segment whenever an id is lower than the one
 before, so a shuffled batch of n documents wrote about n/2 tiny segments for the
-merger to fold together again (3 to 4 times the work in ``bench/scale.py``). The SQLite table is contentless (it
-stores no text, only the inverted index), so deleting a document needs its
-tokens again; they are recomputed from the note's stored text.
+merger to fold together again (half as much indexing work again on benchmark
+notes). The SQLite table is contentless (it stores no text, only the inverted
+index), so deleting a document needs its tokens again; they are recomputed from
+the note's stored text.
 
 On PostgreSQL each document also carries the day of its bucket as lexemes at
 three widths (``~a`` one day, ``~b`` eight, ``~c`` sixty-four). A GIN index
@@ -319,7 +320,8 @@ class SearchIndex:
     """Writes to the index; queries are composed by the feed (``FeedService.search``)."""
 
     def add(self, conn: Connection, released: Iterable[IndexedNote]) -> None:
-        """Index newly published notes, in random order, each under a fresh document id."""
+        """Index newly published notes, each under a fresh random document id, in the
+        order of those ids."""
         batch = list(released)
         random.SystemRandom().shuffle(batch)
         docs = self._free_docs(conn, [note.created_bucket for note in batch])
