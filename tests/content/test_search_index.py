@@ -5,21 +5,23 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Connection, update
 from sqlalchemy import text as sql
-from sqlalchemy import update
 
 from momo.content import search_index
 from momo.content.tables import notes
-from momo.content.text import fold, index_tokens, query_phrases
+from momo.content.text import RUN_RANGES, fold, index_tokens, index_words, query_phrases
 from momo.core import Momo
 from momo.errors import InvalidInput
-from tests.conftest import publish, viewers
+from momo.storage.database import Database
+from tests.conftest import PG_URL, publish, viewers, with_schema
 
 
 def _found(momo: Momo, q: str) -> set[str]:
@@ -147,6 +149,91 @@ def test_phrases_match_exactly_the_substrings(document: str, query: str) -> None
     expression = search_index.match_expression(query_phrases(query), "sqlite")
     hit = conn.execute("SELECT count(*) FROM note_search WHERE note_search MATCH ?", (expression,))
     assert bool(hit.fetchone()[0]) == (fold(query) in fold(document))
+
+
+def _is_run(piece: str) -> bool:
+    """What the SQL function asks of a piece's first character."""
+    return any(low <= ord(piece[0]) <= high for low, high in RUN_RANGES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=st.text(min_size=0, max_size=40))
+def test_the_stored_words_give_back_the_index_tokens(document: str) -> None:
+    """PostgreSQL stores a note's words and reads its terms off them: a run gives
+    ``substr(run, i, 2)`` for every i, anything else itself. That reading gives
+    back exactly the tokens FTS5 is fed."""
+    words = index_words(document)
+    assert words.startswith(" ") and words.endswith(" ") and "  " not in words.strip()
+    read_off = [
+        run[i : i + 2] if _is_run(run) else run
+        for run in words.split()
+        for i in range(len(run) if _is_run(run) else 1)
+    ]
+    assert read_off == index_tokens(document)
+
+
+@pytest.fixture(scope="module")
+def postgres_terms() -> Iterator[Connection]:
+    """A schema of its own holding only PostgreSQL's terms function."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL's index expression needs MOMO_TEST_DATABASE_URL")
+    admin = Database(PG_URL)
+    with admin.engine.begin() as conn:
+        conn.execute(sql("DROP SCHEMA IF EXISTS momo_terms CASCADE"))
+        conn.execute(sql("CREATE SCHEMA momo_terms"))
+    db = Database(with_schema(PG_URL, "momo_terms"))
+    with db.engine.begin() as conn:
+        conn.execute(sql(search_index.POSTGRES_TERMS))
+    try:
+        with db.engine.connect() as conn:
+            yield conn
+    finally:
+        db.dispose()
+        with admin.engine.begin() as conn:
+            conn.execute(sql("DROP SCHEMA momo_terms CASCADE"))
+        admin.dispose()
+
+
+_MIXED = "今天气猫ab1。 "
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.text(alphabet=_MIXED, min_size=0, max_size=30),
+    query=st.text(alphabet=_MIXED.replace("。", ""), min_size=1, max_size=6),
+)
+def test_postgresql_matches_exactly_what_fts5_matches(
+    postgres_terms: Connection, document: str, query: str
+) -> None:
+    """The same documents match on both databases: FTS5's phrase of tokens, and
+    PostgreSQL's terms in the GIN index with its LIKE over the words. The terms the
+    SQL function reads off the words are the tokens, plus the day lexemes."""
+    phrases = query_phrases(query)
+    assume(phrases)
+    fts = _fts()
+    fts.execute(
+        "INSERT INTO note_search(rowid, terms) VALUES (1, ?)", (" ".join(index_tokens(document)),)
+    )
+    expression = search_index.match_expression(phrases, "sqlite")
+    on_sqlite = fts.execute(
+        "SELECT count(*) FROM note_search WHERE note_search MATCH ?", (expression,)
+    )
+    doc = search_index.first_doc(1_764_000_000) | 12_345
+    terms = f"{search_index.TERMS_FUNCTION}(CAST(:doc AS bigint), :words)"
+    on_postgresql, lexemes = postgres_terms.execute(
+        sql(
+            f"SELECT {terms} @@ CAST(:query AS tsquery)"
+            f" AND :words LIKE ALL (CAST(:patterns AS text[])), tsvector_to_array({terms})"
+        ),
+        {
+            "doc": doc,
+            "words": index_words(document),
+            "query": search_index.match_expression(phrases, "postgresql"),
+            "patterns": search_index.like_patterns(phrases),
+        },
+    ).one()
+    assert on_postgresql == bool(on_sqlite.fetchone()[0])
+    assert set(lexemes) == set(index_tokens(document)) | set(search_index.period_lexemes(doc))
 
 
 def test_the_index_is_smaller_than_twice_the_text() -> None:
@@ -355,3 +442,26 @@ def test_bulk_loading_writes_fewer_segments_and_is_undone(momo: Momo) -> None:
     with momo.db.read() as conn:
         limit = conn.execute(sql("SELECT v FROM note_search_config WHERE k = 'hashsize'"))
         assert limit.scalar_one() == search_index.DEFAULT_HASH_BYTES
+
+
+def test_a_bulk_load_on_postgresql_builds_the_index_again(momo: Momo) -> None:
+    """The GIN index is dropped for a bulk load and built in one pass after it, with
+    the statistics target the search plans rely on."""
+    if momo.db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's GIN index")
+    (author,) = viewers(momo, 1)
+    note = momo.notes.create(author, "樱花季节", "blossom season")
+    publish(momo)
+    index = sql("SELECT to_regclass(:index)").bindparams(index=search_index.INDEX)
+    with momo.db.write() as conn:
+        momo.search_index.set_bulk_loading(conn, True)
+        assert conn.execute(index).scalar() is None
+        momo.search_index.set_bulk_loading(conn, False)
+        assert conn.execute(index).scalar() is not None
+        target = conn.execute(
+            sql(
+                "SELECT attstattarget FROM pg_attribute WHERE attrelid = CAST(:index AS regclass)"
+            ).bindparams(index=search_index.INDEX)
+        )
+        assert target.scalar_one() == search_index.STATISTICS_TARGET
+    assert _found(momo, "樱花") == _found(momo, "blossom") == {note}

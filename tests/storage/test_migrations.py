@@ -141,49 +141,107 @@ def test_moving_sealed_ledgers_needs_the_keyring(tmp_path: Path) -> None:
     db.dispose()
 
 
-def test_search_documents_gain_and_lose_their_days_on_postgresql() -> None:
-    """0015 adds the period lexemes to documents indexed before it, as new documents
-    get them, and its downgrade takes exactly those away again."""
+def _notes_indexed_the_first_way(db: Database, bucket: int, periods: bool) -> list[str]:
+    """Three published notes, indexed as PostgreSQL's first search index did (with
+    the day lexemes of 0015 or without), and one published note left unindexed."""
     from sqlalchemy import insert
 
-    from momo.content.search_index import FTS_TABLE, IndexedNote, SearchIndex, period_lexemes
+    from momo.content import search_index_v1
+    from momo.content.search_index import FTS_TABLE, first_doc
     from momo.content.tables import notes
+    from momo.content.text import index_tokens
 
-    db = _fresh_postgres_schema("momo_periods")
-    upgrade(db.engine)
-    bucket = 1_764_000_000
+    texts = ["樱花\n今天天气真好", "Linux\nrocks 台灣", "咖啡\n今天"]
     with db.write() as conn:
         conn.execute(
             insert(notes),
             [
                 {
                     "id": f"n{i}",
-                    "title": "樱花",
-                    "body": "今天",
+                    "title": title,
+                    "body": body,
                     "created_bucket": bucket - i * 90_000,
                     "hot": 0.0,
                     "sealed_author": b"x" * 40,
                     "published": True,
+                    "search_doc": first_doc(bucket - i * 90_000) | 7 if i < 3 else None,
                 }
-                for i in range(3)
+                for i, (title, body) in enumerate([t.split("\n") for t in [*texts, "新\n的"]])
             ],
         )
-        SearchIndex().add(
-            conn, [IndexedNote(f"n{i}", "樱花", "今天", bucket - i * 90_000) for i in range(3)]
-        )
+        for i, document in enumerate(texts):
+            doc = first_doc(bucket - i * 90_000) | 7
+            terms = search_index_v1.stored_terms(index_tokens(document), doc)
+            if not periods:
+                terms = " ".join(f"'{token}'" for token in index_tokens(document))
+            conn.execute(
+                text(f"INSERT INTO {FTS_TABLE} (doc, terms) VALUES (:doc, CAST(:t AS tsvector))"),
+                {"doc": doc, "t": terms},
+            )
+    return texts
+
+
+def test_search_documents_gain_and_lose_their_days_on_postgresql() -> None:
+    """0015 adds the period lexemes to documents indexed before it, as new documents
+    get them, and its downgrade takes exactly those away again."""
+    from momo.content.search_index import FTS_TABLE, period_lexemes
+
+    db = _fresh_postgres_schema("momo_periods")
+    upgrade(db.engine, "0014")
+    _notes_indexed_the_first_way(db, 1_764_000_000, periods=False)
 
     def documents() -> dict[int, set[str]]:
         with db.read() as conn:
             rows = conn.execute(text(f"SELECT doc, tsvector_to_array(terms) FROM {FTS_TABLE}"))
             return {int(doc): set(lexemes) for doc, lexemes in rows}
 
-    indexed = documents()
-    assert len(indexed) == 3
-    for doc, lexemes in indexed.items():
-        assert set(period_lexemes(doc)) <= lexemes
-    downgrade(db.engine, "0014")
+    before = documents()
+    assert len(before) == 3
+    upgrade(db.engine, "0017")
     for doc, lexemes in documents().items():
-        assert lexemes == indexed[doc] - set(period_lexemes(doc))
+        assert lexemes == before[doc] | set(period_lexemes(doc))
+    downgrade(db.engine, "0014")
+    assert documents() == before
+    db.dispose()
+
+
+def test_search_keeps_its_documents_when_it_stores_words_on_postgresql() -> None:
+    """0018 stores each note's words under the same document id, and the terms the
+    index derives from them are exactly the terms the first form stored; notes the
+    first form never indexed are indexed. Its downgrade gives the first form back."""
+    from momo.content import search_index_v1
+    from momo.content.search_index import FTS_TABLE, TERMS_FUNCTION, period_lexemes
+    from momo.content.text import index_tokens, index_words
+
+    db = _fresh_postgres_schema("momo_periods")
+    upgrade(db.engine, "0017")
+    texts = _notes_indexed_the_first_way(db, 1_764_000_000, periods=True)
+
+    def first_form() -> dict[int, str]:
+        with db.read() as conn:
+            rows = conn.execute(text(f"SELECT doc, terms::text FROM {FTS_TABLE}"))
+            return {int(doc): terms for doc, terms in rows}
+
+    stored = first_form()
     upgrade(db.engine)
-    assert documents() == indexed
+    with db.read() as conn:
+        rows = conn.execute(
+            text(
+                f"SELECT s.doc, s.words, tsvector_to_array({TERMS_FUNCTION}(s.doc, s.words)),"
+                f" n.id FROM {FTS_TABLE} s JOIN notes n ON n.search_doc = s.doc"
+            )
+        ).all()
+    assert len(rows) == 4 and {row.id for row in rows} == {"n0", "n1", "n2", "n3"}
+    for doc, words, terms, note_id in rows:
+        document = [*texts, "新\n的"][int(note_id[1])]
+        assert words == index_words(document)
+        assert set(terms) == set(index_tokens(document)) | set(period_lexemes(doc))
+        if note_id != "n3":
+            assert doc in stored
+    downgrade(db.engine, "0017")
+    after = first_form()
+    assert {doc: after[doc] for doc in stored} == stored
+    assert len(after) == 4, "the note 0018 indexed stays indexed"
+    with db.read() as conn:  # the first form's search function is back (or this raises)
+        conn.execute(text(f"SELECT '{search_index_v1.NEWEST_SIGNATURE}'::regprocedure"))
     db.dispose()

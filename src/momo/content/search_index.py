@@ -1,8 +1,12 @@
 """The full-text index behind search: FTS5 on SQLite, a GIN index on PostgreSQL.
 
-Both hold the same token sequence (``text.index_tokens``: character bigrams for
-Han and kana, words for the rest, Traditional folded to Simplified) and answer
-the same phrase queries, so a result never depends on the database.
+Both index the same tokens (``text.index_tokens``: character bigrams for Han
+and kana, words for the rest, Traditional folded to Simplified) and answer the
+same phrase queries, so a result never depends on the database. FTS5 is fed the
+tokens and checks phrases by their positions. PostgreSQL stores a note's
+``text.index_words`` (the runs and words the tokens come from), indexes the
+tokens an SQL function reads off them, and checks a phrase with LIKE on the
+words: positions stored for its ``<->`` operator took three times the text.
 
 A note enters the index when its bucket is published, together with the rest
 of the bucket. Its document id is ``bucket << 20 | random``: newest-first order
@@ -62,38 +66,89 @@ SQLITE_DDL = (
     "terms, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0')"
 )
 DEFAULT_HASH_BYTES, BULK_HASH_BYTES = 1024 * 1024, 64 * 1024 * 1024
-POSTGRES_DDL = (
-    f"CREATE TABLE {FTS_TABLE} (doc bigint PRIMARY KEY, terms tsvector NOT NULL)",
-    f"CREATE INDEX ix_{FTS_TABLE}_terms ON {FTS_TABLE} USING gin (terms)",
+
+# PostgreSQL stores each document as its ``index_words`` and indexes the terms an
+# IMMUTABLE function reads off them: a run of Han or kana gives its bigrams and
+# last character (``substr(run, i, 2)`` for every i), a word gives itself, and the
+# document id gives its period lexemes. The terms themselves are never stored, and
+# the phrase check is a LIKE over the words; a stored tsvector with positions took
+# three times the text.
+TERMS_FUNCTION = "note_search_terms"
+DAY_SECONDS = 86_400
+PERIODS = (("a", 1), ("b", 8), ("c", 64))  # lexeme prefix, width in days
+_DAY = f"(doc >> {RANDOM_BITS}) / {DAY_SECONDS}"
+_PERIODS = ", ".join(f"'~{name}' || ({_DAY} / {width})" for name, width in PERIODS)
+_IS_RUN = " OR ".join(
+    f"ascii(piece) BETWEEN {low} AND {high}" for low, high in content_text.RUN_RANGES
 )
+INDEX = f"ix_{FTS_TABLE}_terms"
+
+
+def terms_of(alias: str) -> str:
+    """The indexed expression, over the search table under ``alias``: a query must
+    spell it so for PostgreSQL to use the index."""
+    return f"{TERMS_FUNCTION}({alias}.doc, {alias}.words)"
+
+
+INDEX_BUILD_MEMORY = "1GB"  # a bulk load's one-off build; PostgreSQL's default is 64 MB
+POSTGRES_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {INDEX} ON {FTS_TABLE} USING gin ({terms_of(FTS_TABLE)})"
+)
+POSTGRES_TERMS = f"""CREATE FUNCTION {TERMS_FUNCTION}(doc bigint, words text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+SELECT array_to_tsvector(ARRAY(
+    SELECT CASE WHEN run THEN substr(piece, i, 2) ELSE piece END
+    FROM string_to_table(btrim(words, ' '), ' ') AS piece,
+        LATERAL (SELECT {_IS_RUN} AS run) AS kind,
+        generate_series(1, CASE WHEN run THEN length(piece) ELSE 1 END) AS i
+    WHERE piece <> ''
+) || ARRAY[{_PERIODS}])
+$$"""
+POSTGRES_TABLE = f"CREATE TABLE {FTS_TABLE} (doc bigint PRIMARY KEY, words text NOT NULL)"
 
 NEWEST_FUNCTION = "note_search_newest"
-# One step of PostgreSQL search: the visible matches of query $1 inside the id range
-# [$2, $3) (either bound left out by the caller when NULL), newest first. "doc + 0"
-# keeps the planner from walking the id index in order and testing every document:
-# the matches come from the GIN index, are sorted, and are then checked against the
-# notes one by one until $5 are found. ``{bounds}`` is filled with the range.
+NEWEST_SIGNATURE = f"{NEWEST_FUNCTION}(tsquery[], text[], bigint[], bigint[], integer, integer)"
+# One step of PostgreSQL search: the visible matches among documents whose words
+# hold every LIKE pattern of $2 and whose terms match query $1 (left out when
+# NULL: the newest-documents window reads its few hundred rows by id, and the
+# words alone decide), inside the id range [$3, $4) (either bound left out when
+# NULL), newest first. "doc + 0" keeps the planner from walking the id index in
+# order and testing every document: the matches come from the GIN index, are
+# sorted, and are then checked against the notes one by one until $6 are found.
+# ``{match}`` and ``{bounds}`` are filled by the caller.
 NEWEST_STEP = (
-    f"SELECT m.doc FROM (SELECT s.doc + 0 AS doc FROM {FTS_TABLE} s WHERE s.terms @@ $1"
-    "{bounds} ORDER BY 1 DESC OFFSET 0) m WHERE EXISTS (SELECT FROM notes n"
-    " WHERE n.search_doc = m.doc AND n.status = 'visible' AND n.created_bucket < $4)"
-    " ORDER BY m.doc DESC LIMIT $5"
+    f"SELECT m.doc FROM (SELECT s.doc + 0 AS doc FROM {FTS_TABLE} s WHERE s.words LIKE ALL ($2)"
+    "{match}{bounds} ORDER BY 1 DESC OFFSET 0) m WHERE EXISTS (SELECT FROM notes n"
+    " WHERE n.search_doc = m.doc AND n.status = 'visible' AND n.created_bucket < $5)"
+    " ORDER BY m.doc DESC LIMIT $6"
 )
-LOW_BOUND, HIGH_BOUND = " AND s.doc >= $2", " AND s.doc < $3"
+MATCH = f" AND {terms_of('s')} @@ $1"
+LOW_BOUND, HIGH_BOUND = " AND s.doc >= $3", " AND s.doc < $4"
 # Each match is looked up in the notes by its id until the page is full: a merge or
 # hash join would read notes that are not matches (a merge join walked the id index
-# down from the newest document to the stretch).
-STEP_SETTINGS = "SET enable_seqscan = off SET enable_mergejoin = off SET enable_hashjoin = off"
+# down from the newest document to the stretch). A bitmap of a long stretch's
+# matches that outgrew work_mem went lossy, and every row of a lossy page had its
+# terms derived again (22 s for one stretch at a million notes). Parallel workers
+# took longer to start than a step of a few thousand matches takes to read.
+STEP_SETTINGS = (
+    "SET enable_seqscan = off SET enable_mergejoin = off SET enable_hashjoin = off"
+    " SET work_mem = '64MB' SET max_parallel_workers_per_gather = 0"
+)
 # The walk over stretches of days (``FeedService`` search) runs in the database: one
 # round trip for what took two per stretch. It takes the steps in order and stops
 # at the first that fills the page; only visible, published notes count, so a step
 # that comes back short has no more to give. EXECUTE plans each step with its
 # actual values, where a prepared generic plan would guess at a tsquery's
 # selectivity.
-_STEP_LITERAL = NEWEST_STEP.replace("'", "''").replace("{bounds}", "' || bounds || '")
+_STEP_LITERAL = (
+    NEWEST_STEP.replace("'", "''")
+    .replace("{match}", "' || match || '")
+    .replace("{bounds}", "' || bounds || '")
+)
 POSTGRES_NEWEST = f"""
 CREATE OR REPLACE FUNCTION {NEWEST_FUNCTION}(
-    queries tsquery[], lows bigint[], belows bigint[], public_before integer, wanted integer
+    queries tsquery[], patterns text[], lows bigint[], belows bigint[], public_before integer,
+    wanted integer
 ) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE ROWS 21
 {STEP_SETTINGS}
@@ -102,14 +157,17 @@ DECLARE
     i integer;
     found integer := 0;
     got integer;
+    match text;
     bounds text;
 BEGIN
     FOR i IN 1 .. coalesce(array_length(queries, 1), 0) LOOP
+        match := '';
+        IF queries[i] IS NOT NULL THEN match := '{MATCH}'; END IF;
         bounds := '';
         IF lows[i] IS NOT NULL THEN bounds := bounds || '{LOW_BOUND}'; END IF;
         IF belows[i] IS NOT NULL THEN bounds := bounds || '{HIGH_BOUND}'; END IF;
         RETURN QUERY EXECUTE '{_STEP_LITERAL}'
-            USING queries[i], lows[i], belows[i], public_before, wanted - found;
+            USING queries[i], patterns, lows[i], belows[i], public_before, wanted - found;
         GET DIAGNOSTICS got = ROW_COUNT;
         found := found + got;
         EXIT WHEN found >= wanted;
@@ -117,10 +175,6 @@ BEGIN
 END
 $$
 """
-
-
-DAY_SECONDS = 86_400
-PERIODS = (("a", 1), ("b", 8), ("c", 64))  # lexeme prefix, width in days
 
 
 def first_doc(bucket_start: int) -> int:
@@ -167,13 +221,20 @@ def match_expression(phrases: Sequence[content_text.Phrase], dialect: str) -> st
         return " AND ".join(
             f'"{" ".join(phrase.tokens)}"' + ("*" if phrase.prefix else "") for phrase in phrases
         )
-    parts = []
+    # Every term of every phrase, in any order: GIN finds the documents that hold
+    # them all, and ``like_patterns`` then keeps those that hold them in order.
+    lexemes: dict[str, None] = {}
     for phrase in phrases:
-        lexemes = [f"'{token}'" for token in phrase.tokens]
-        if phrase.prefix:
-            lexemes[-1] += ":*"
-        parts.append("(" + " <-> ".join(lexemes) + ")")
-    return " & ".join(parts)
+        for position, token in enumerate(phrase.tokens, start=1):
+            prefix = phrase.prefix and position == len(phrase.tokens)
+            lexemes[f"'{token}'" + (":*" if prefix else "")] = None
+    return " & ".join(lexemes)
+
+
+def like_patterns(phrases: Sequence[content_text.Phrase]) -> list[str]:
+    """PostgreSQL: one LIKE pattern per phrase over a document's words. Words hold
+    letters and digits only, so no pattern character can come from the query."""
+    return [f"%{phrase.words}%" for phrase in phrases]
 
 
 @dataclass(frozen=True)
@@ -187,6 +248,10 @@ class Matching:
     expression: str
     phrases: tuple[content_text.Phrase, ...] = ()
 
+    @property
+    def patterns(self) -> list[str]:
+        return like_patterns(self.phrases)
+
     def within(self, stretch: Sequence[str]) -> str:
         """PostgreSQL: the query, limited inside the GIN index to a stretch of days."""
         periods = " | ".join(f"'{lexeme}'" for lexeme in stretch)
@@ -194,18 +259,27 @@ class Matching:
 
 
 def newest(
-    plan: Sequence[tuple[str, int | None, int | None]], public_before: int, wanted: int
+    plan: Sequence[tuple[str | None, int | None, int | None]],
+    patterns: Sequence[str],
+    public_before: int,
+    wanted: int,
 ) -> TextualSelect:
-    """PostgreSQL: the ``wanted`` newest visible matches of a plan of ``(tsquery,
-    lowest id, id below)`` steps, taken in order until one fills the page."""
+    """PostgreSQL: the ``wanted`` newest visible matches of a plan of ``(tsquery or
+    None, lowest id, id below)`` steps, taken in order until one fills the page,
+    whose words hold every LIKE pattern."""
     queries, lows, belows = (list(part) for part in zip(*plan, strict=True))
     return (
         text(
-            f"SELECT {NEWEST_FUNCTION}(CAST(:queries AS tsquery[]), CAST(:lows AS bigint[]),"
-            " CAST(:belows AS bigint[]), :public_before, :wanted)"
+            f"SELECT {NEWEST_FUNCTION}(CAST(:queries AS tsquery[]), CAST(:patterns AS text[]),"
+            " CAST(:lows AS bigint[]), CAST(:belows AS bigint[]), :public_before, :wanted)"
         )
         .bindparams(
-            queries=queries, lows=lows, belows=belows, public_before=public_before, wanted=wanted
+            queries=queries,
+            patterns=list(patterns),
+            lows=lows,
+            belows=belows,
+            public_before=public_before,
+            wanted=wanted,
         )
         .columns(column(NEWEST_FUNCTION, BigInteger))
     )
@@ -217,26 +291,28 @@ def matching(phrases: Sequence[content_text.Phrase], dialect: str) -> Matching:
         fts = table(FTS_TABLE, column("rowid"))
         condition = text(f"{FTS_TABLE} MATCH :match").bindparams(match=expression)
         return Matching(fts, fts.c.rowid, condition, expression, tuple(phrases))  # type: ignore[arg-type]
-    gin = table(FTS_TABLE, column("doc"), column("terms"))
-    condition = text(f"{FTS_TABLE}.terms @@ CAST(:match AS tsquery)").bindparams(match=expression)
+    gin = table(FTS_TABLE, column("doc"), column("words"))
+    condition = text(
+        f"{terms_of(FTS_TABLE)} @@ CAST(:match AS tsquery)"
+        f" AND {FTS_TABLE}.words LIKE ALL (CAST(:patterns AS text[]))"
+    ).bindparams(match=expression, patterns=like_patterns(phrases))
     return Matching(gin, gin.c.doc, condition, expression, tuple(phrases))  # type: ignore[arg-type]
 
 
 STATISTICS_SECONDS = 300.0
 # How many lexemes ANALYZE keeps the share of: ten per unit of target, so the rarest
 # it lists (and so any term it does not) is in about 0.03% of documents, not 1.3%
-# as at the default. ANALYZE then reads up to 3 million rows (17 s at a million).
+# as at the default. ANALYZE then samples up to 3 million rows, deriving each one's
+# terms again (about a minute at a million notes).
 STATISTICS_TARGET = 10_000
-POSTGRES_STATISTICS = (
-    f"ALTER TABLE {FTS_TABLE} ALTER COLUMN terms SET STATISTICS {STATISTICS_TARGET}"
-)
+POSTGRES_STATISTICS = f"ALTER INDEX {INDEX} ALTER COLUMN 1 SET STATISTICS {STATISTICS_TARGET}"
 # PostgreSQL's statistics of the index column: the most common lexemes and the share
 # of documents holding each, then the smallest and largest of those shares; and the
 # number of documents.
 _COMMON_TERMS = text(
     "SELECT most_common_elems::text::text[] AS terms, most_common_elem_freqs AS shares,"
     " (SELECT reltuples FROM pg_class WHERE oid = CAST(:table AS regclass)) AS documents"
-    f" FROM pg_stats WHERE tablename = '{FTS_TABLE}' AND attname = 'terms'"
+    f" FROM pg_stats WHERE tablename = '{INDEX}' AND attname = '{TERMS_FUNCTION}'"
     " AND schemaname = current_schema()"
 ).bindparams(table=FTS_TABLE)
 
@@ -298,14 +374,15 @@ class TermStatistics:
             log.warning("could not read the search index's statistics", exc_info=True)
 
 
-def _tsvector(tokens: Sequence[str], doc: int) -> str:
-    # PostgreSQL keeps positions up to 16383; later ones share that last position.
-    positioned = (f"'{token}':{min(i + 1, 16383)}" for i, token in enumerate(tokens))
-    return " ".join([*positioned, *(f"'{lexeme}'" for lexeme in period_lexemes(doc))])
-
-
 def _document(title: str, body: str) -> list[str]:
     return content_text.index_tokens(f"{title}\n{body}")
+
+
+def _stored(dialect: str, title: str, body: str) -> str:
+    """What the index stores for a note: FTS5 its tokens, PostgreSQL its words."""
+    if dialect == "sqlite":
+        return " ".join(_document(title, body))
+    return content_text.index_words(f"{title}\n{body}")
 
 
 @dataclass(frozen=True)
@@ -332,19 +409,19 @@ class SearchIndex:
                 .values(search_doc=bindparam("doc")),
                 [{"note": n.id, "doc": d} for n, d in zip(batch, docs, strict=True)],
             )
+        dialect = conn.dialect.name
         rows = [
-            {"doc": doc, "terms": self._terms(conn, _document(note.title, note.body), doc)}
+            {"doc": doc, "stored": _stored(dialect, note.title, note.body)}
             for doc, note in sorted(zip(docs, batch, strict=True), key=lambda pair: pair[0])
         ]
         if rows:
             conn.execute(self._insert_statement(conn), rows)
 
     @staticmethod
-    def stored_terms(dialect: str, doc: int, title: str, body: str) -> str:
+    def stored_terms(dialect: str, title: str, body: str) -> str:
         """What the index stores for one document: the bulk path prepares these
         outside any transaction, in as many processes as it likes."""
-        tokens = _document(title, body)
-        return " ".join(tokens) if dialect == "sqlite" else _tsvector(tokens, doc)
+        return _stored(dialect, title, body)
 
     def add_prepared(self, conn: Connection, documents: Sequence[tuple[int, str]]) -> None:
         """Bulk path for imports and benchmarks: ``(document id, stored terms)``,
@@ -356,7 +433,7 @@ class SearchIndex:
         if batch and conn.dialect.name == "postgresql":
             with (
                 conn.connection.cursor() as cursor,  # type: ignore[attr-defined]
-                cursor.copy(f"COPY {FTS_TABLE} (doc, terms) FROM STDIN") as copy,
+                cursor.copy(f"COPY {FTS_TABLE} (doc, words) FROM STDIN") as copy,
             ):
                 for row in batch:
                     copy.write_row(row)
@@ -365,24 +442,45 @@ class SearchIndex:
             if statement.positional:
                 conn.exec_driver_sql(str(statement), batch)
             else:
-                conn.exec_driver_sql(str(statement), [{"doc": d, "terms": t} for d, t in batch])
+                conn.exec_driver_sql(str(statement), [{"doc": d, "stored": t} for d, t in batch])
 
     def set_bulk_loading(self, conn: Connection, bulk: bool) -> None:
-        """Before and after a bulk load on SQLite: FTS5 writes a segment whenever its
+        """Before and after a bulk load. SQLite: FTS5 writes a segment whenever its
         pending terms pass ``hashsize`` (1 MB), a few hundred notes; a load of
-        thousands per transaction wrote and merged dozens of segments each time."""
+        thousands per transaction wrote and merged dozens of segments each time.
+        PostgreSQL: the GIN index is dropped for the load and built again after
+        it, as a restore does; grown a batch at a time, it came out four to five
+        times the size of one built in a single pass (75 against 16 MB at 20,000
+        notes). Search finds nothing until the load ends."""
         if conn.dialect.name == "sqlite":
             size = BULK_HASH_BYTES if bulk else DEFAULT_HASH_BYTES
             conn.execute(
                 text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', :size)"),
                 {"size": size},
             )
+        elif bulk:
+            conn.execute(text(f"DROP INDEX IF EXISTS {INDEX}"))
+        else:
+            self.build_postgres_index(conn)
+
+    @staticmethod
+    def build_postgres_index(conn: Connection) -> None:
+        """Build the GIN index over every stored document in one pass. GIN gathers
+        terms in ``maintenance_work_mem`` and merges each batch into the index: at
+        a million notes one batch (2 GB) gave 662 MB, batches of 1 GB 862 MB and of
+        256 MB 907 MB."""
+        conn.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"))
+        conn.execute(text(POSTGRES_INDEX))
+        conn.execute(text(POSTGRES_STATISTICS))
 
     def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
         """After an edit: drop the old tokens (from the text still stored) and add the new."""
         doc = self.remove(conn, note_id)
         if doc is not None:
-            self._insert(conn, doc, _document(title, body))
+            conn.execute(
+                self._insert_statement(conn),
+                {"doc": doc, "stored": _stored(conn.dialect.name, title, body)},
+            )
 
     def remove(self, conn: Connection, note_id: str) -> int | None:
         """Take a note out of the index (before it is deleted or edited); returns its
@@ -392,7 +490,16 @@ class SearchIndex:
         ).first()
         if row is None or row.search_doc is None:
             return None
-        self._delete(conn, row.search_doc, _document(row.title, row.body))
+        if conn.dialect.name == "sqlite":
+            conn.execute(
+                text(
+                    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, terms) "
+                    "VALUES ('delete', :doc, :terms)"
+                ),
+                {"doc": row.search_doc, "terms": _stored("sqlite", row.title, row.body)},
+            )
+        else:
+            conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE doc = :doc"), {"doc": row.search_doc})
         return int(row.search_doc)
 
     def rebuild(self, conn: Connection) -> int:
@@ -437,29 +544,7 @@ class SearchIndex:
                     docs[i] = doc
         return docs
 
-    def _terms(self, conn: Connection, tokens: list[str], doc: int) -> str:
-        return " ".join(tokens) if conn.dialect.name == "sqlite" else _tsvector(tokens, doc)
-
     def _insert_statement(self, conn: Connection) -> TextClause:
         if conn.dialect.name == "sqlite":
-            return text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:doc, :terms)")
-        return text(f"INSERT INTO {FTS_TABLE}(doc, terms) VALUES (:doc, CAST(:terms AS tsvector))")
-
-    def _insert(self, conn: Connection, doc: int, tokens: list[str]) -> None:
-        conn.execute(
-            self._insert_statement(conn), {"doc": doc, "terms": self._terms(conn, tokens, doc)}
-        )
-
-    def _delete(self, conn: Connection, doc: int, tokens: list[str]) -> None:
-        if conn.dialect.name == "sqlite":
-            conn.execute(
-                text(
-                    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, terms) "
-                    "VALUES ('delete', :doc, :terms)"
-                ),
-                {"doc": doc, "terms": " ".join(tokens)},
-            )
-        else:
-            conn.execute(
-                text(f"DELETE FROM {FTS_TABLE} WHERE doc = :doc").bindparams(bindparam("doc", doc))
-            )
+            return text(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (:doc, :stored)")
+        return text(f"INSERT INTO {FTS_TABLE}(doc, words) VALUES (:doc, :stored)")

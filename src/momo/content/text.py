@@ -48,7 +48,8 @@ def extract_topics(body: str) -> list[str]:
 
 
 # Han and kana are written without spaces: they are indexed as character bigrams.
-_RUN_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+RUN_RANGES = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
+_RUN_CHARS = "".join(f"{chr(low)}-{chr(high)}" for low, high in RUN_RANGES)
 _TOKEN = re.compile(rf"(?P<run>[{_RUN_CHARS}]+)|(?P<word>[^\W_{_RUN_CHARS}]+)")
 WORD_MAX = 64
 
@@ -84,13 +85,30 @@ def index_tokens(text: str) -> list[str]:
     return tokens
 
 
+def index_words(text: str) -> str:
+    """The folded text cut down to its runs of Han or kana and its words, each
+    between single spaces: ``index_tokens`` can be read off it again (PostgreSQL
+    does so in its index expression), and a phrase matches exactly where its
+    ``words`` appear in it."""
+    pieces = [
+        match.group() if match.lastgroup == "run" else match.group()[:WORD_MAX]
+        for match in _TOKEN.finditer(fold(text))
+    ]
+    return f" {' '.join(pieces)} "
+
+
 @dataclass(frozen=True)
 class Phrase:
     """Consecutive tokens a match must contain; with ``prefix`` the last token is one
-    character that the text may continue (a query ending in a lone Han character)."""
+    character that the text may continue (a query ending in a lone Han character).
+
+    ``words`` is the same phrase as a piece of ``index_words``: a space marks where
+    the match must begin or end a word (or a run, between two pieces), and a run
+    at either end may continue in the text."""
 
     tokens: tuple[str, ...]
     prefix: bool = False
+    words: str = ""
 
 
 def query_phrases(query: str) -> list[Phrase]:
@@ -99,10 +117,12 @@ def query_phrases(query: str) -> list[Phrase]:
     for piece in fold(query).split():
         matches = list(_TOKEN.finditer(piece))
         tokens: list[str] = []
+        pieces: list[str] = []
         prefix = False
         for position, match in enumerate(matches):
             run = match.group()
             last = position == len(matches) - 1
+            pieces.append(run if match.lastgroup == "run" else run[:WORD_MAX])
             if match.lastgroup != "run":
                 tokens.append(run[:WORD_MAX])
             elif len(run) == 1 and last:
@@ -113,7 +133,9 @@ def query_phrases(query: str) -> list[Phrase]:
                 if not last:  # the text continues past this run inside the piece
                     tokens.append(run[-1])
         if tokens:
-            phrases.append(Phrase(tuple(tokens), prefix))
+            opens = " " if matches[0].lastgroup != "run" else ""
+            closes = " " if matches[-1].lastgroup != "run" else ""
+            phrases.append(Phrase(tuple(tokens), prefix, f"{opens}{' '.join(pieces)}{closes}"))
     return phrases
 
 

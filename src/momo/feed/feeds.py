@@ -197,9 +197,8 @@ class FeedService:
     ) -> list[dict[str, Any]]:
         """Search on PostgreSQL, which cannot read a GIN index in document order.
 
-        1. The newest ``SEARCH_WINDOW`` documents, named by their days' period
-           lexemes so GIN skips along a common term's posting list to those days:
-           a common term fills the page here.
+        1. The newest ``SEARCH_WINDOW`` documents, read by id and checked by their
+           words alone: a common term fills the page here.
         2. Otherwise stretches of days going back (``search_index.stretches``): the
            GIN index intersects the term with each stretch's period lexemes, and
            only the matches of that stretch are read and sorted. The first stretch
@@ -226,12 +225,13 @@ class FeedService:
             return []
         oldest_day = search_index.day_of(oldest)
         share = self._terms.share(found.phrases)
+        plan: list[tuple[str | None, int | None, int | None]]
         if lower is None or (share is not None and share * self._terms.documents <= SEARCH_WINDOW):
             # Fewer documents than a window, or a term so rare that all its matches
             # are fewer: all of them, sorted, with no stretches of days.
             plan = [(found.expression, None, upper)]
         elif self._window_pays(share, lower, upper):
-            plan = [(found.within(self._days(lower, upper)), lower, upper)]
+            plan = [(None, lower, upper)]
             plan += [
                 (found.within(stretch), None, lower)
                 for stretch in search_index.stretches(search_index.day_of(lower - 1), oldest_day)
@@ -242,7 +242,7 @@ class FeedService:
                 (found.within(stretch), None, upper)
                 for stretch in search_index.stretches(newest_day, oldest_day)
             ]
-        newest = search_index.newest(plan, self._time.public_before(), wanted)
+        newest = search_index.newest(plan, found.patterns, self._time.public_before(), wanted)
         rows = conn.execute(query.where(doc.in_(newest)).limit(wanted))
         return [dict(row._mapping) for row in rows]
 
@@ -273,13 +273,6 @@ class FeedService:
         if upper is not None:
             return upper - 1
         return search_index.first_doc(self._time.public_before())
-
-    def _days(self, lower: int, upper: int | None) -> list[str]:
-        """Period lexemes that cover every day from document ``lower`` up to
-        ``upper`` (exclusive), or up to now."""
-        newest = self._newest_doc(upper)
-        spans = search_index.stretches(search_index.day_of(newest), search_index.day_of(lower))
-        return [lexeme for span in spans for lexeme in span]
 
     def _card(self, row: dict[str, Any], locale: str) -> NoteCard:
         time, ago = self._time.describe(row["created_bucket"], locale)

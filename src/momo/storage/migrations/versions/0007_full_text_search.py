@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from momo.content.search_index import FTS_TABLE, POSTGRES_DDL, SQLITE_DDL, SearchIndex
+from momo.content import search_index_v1
+from momo.content.search_index import FTS_TABLE, SQLITE_DDL, SearchIndex
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -23,10 +24,11 @@ def upgrade() -> None:
     op.create_index("ix_notes_search_doc", "notes", ["search_doc"], unique=True)
     if conn.dialect.name == "sqlite":
         op.execute(SQLITE_DDL)
+        SearchIndex().rebuild(conn)
     else:
-        for statement in POSTGRES_DDL:
+        # PostgreSQL's first form; 0018 replaces it and indexes every note then.
+        for statement in search_index_v1.POSTGRES_DDL:
             op.execute(statement)
-    SearchIndex().rebuild(conn)
     op.drop_table("search_terms")
 
 

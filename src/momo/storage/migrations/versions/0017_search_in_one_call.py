@@ -16,12 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from momo.content.search_index import (
-    FTS_TABLE,
-    NEWEST_FUNCTION,
-    POSTGRES_NEWEST,
-    POSTGRES_STATISTICS,
-)
+from momo.content.search_index import FTS_TABLE
+from momo.content.search_index_v1 import NEWEST_SIGNATURE, POSTGRES_NEWEST, POSTGRES_STATISTICS
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -38,6 +34,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"ALTER TABLE {FTS_TABLE} ALTER COLUMN terms SET STATISTICS -1")
-        op.execute(
-            f"DROP FUNCTION {NEWEST_FUNCTION}(tsquery[], bigint[], bigint[], integer, integer)"
-        )
+        op.execute(f"DROP FUNCTION {NEWEST_SIGNATURE}")
