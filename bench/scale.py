@@ -823,7 +823,7 @@ def search_storage(momo: Momo) -> tuple[int, int]:
     else:
         index_sql = [
             f"SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = 'note_search_{part}'"
-            " AND aggregate"
+            " AND aggregate = 1"
             for part in ("data", "idx", "config", "docsize", "content")
         ]
         length = "length(CAST({} AS BLOB))"
@@ -1054,7 +1054,8 @@ def main() -> None:
     ]
     if rss >= (400 if args.smoke else 200):
         failed.append("worker RSS")
-    if index_ratio > SEARCH_SIZE_GOAL * (2 if args.smoke else 1):
+    # Nothing measured (0 bytes for the text) is a fault of the measurement, not a pass.
+    if not 0 < index_ratio <= SEARCH_SIZE_GOAL * (2 if args.smoke else 1):
         failed.append("search index size")
     if failed:
         print("\nbelow goal:", ", ".join(failed))
