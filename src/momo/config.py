@@ -152,6 +152,13 @@ class Settings(BaseSettings):
         description="Decoded pixels in memory at once across all uploads (about 4 bytes each).",
     )
 
+    index_build_memory: str = Field(
+        default="2GB",
+        pattern=r"^[1-9][0-9]{0,6}(kB|MB|GB)$",
+        description="PostgreSQL: memory the search index may take to build in one pass "
+        "(bulk loads, migration 0018), about 2 KB per note; with less it comes out larger.",
+    )
+
     default_locale: str = "zh-CN"
 
     @field_validator("trusted_proxies", mode="before")

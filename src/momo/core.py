@@ -92,7 +92,7 @@ class Momo:
         self.policy = PostingPolicy(self.limiter, self.time)
         self.standing = StandingService(self.db, self.keys, self.sealer)
         self.vault = Vault(self.db)
-        self.search_index = SearchIndex()
+        self.search_index = SearchIndex(settings.index_build_memory)
         self.accounts = AccountService(
             self.db, self.keys, settings, clock, self.vault, self.standing
         )
@@ -176,7 +176,9 @@ class Momo:
         self.modlog = ModerationLog(self.db, self.time)
 
     def migrate(self) -> None:
-        migrate.upgrade(self.db.engine, keys=self.keys)
+        migrate.upgrade(
+            self.db.engine, keys=self.keys, index_build_memory=self.settings.index_build_memory
+        )
         legacy_media.import_folder(self.settings.data_dir / "media", self.db, self.scrub_image)
 
     def style_exposure(self, viewer: Viewer, draft: str, locale: str = "en") -> Exposure:

@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlalchemy import Connection, update
 from sqlalchemy import text as sql
 
+from momo.config import Settings
 from momo.content import search_index
+from momo.content.search_index import SearchIndex
 from momo.content.tables import notes
 from momo.content.text import RUN_RANGES, fold, index_tokens, index_words, query_phrases
 from momo.core import Momo
@@ -453,11 +456,14 @@ def test_a_bulk_load_on_postgresql_builds_the_index_again(momo: Momo) -> None:
     note = momo.notes.create(author, "樱花季节", "blossom season")
     publish(momo)
     index = sql("SELECT to_regclass(:index)").bindparams(index=search_index.INDEX)
+    loader = SearchIndex(build_memory="96MB")
     with momo.db.write() as conn:
-        momo.search_index.set_bulk_loading(conn, True)
+        loader.set_bulk_loading(conn, True)
         assert conn.execute(index).scalar() is None
-        momo.search_index.set_bulk_loading(conn, False)
+        loader.set_bulk_loading(conn, False)
         assert conn.execute(index).scalar() is not None
+        # The operator's MOMO_INDEX_BUILD_MEMORY, for the build's transaction only.
+        assert conn.execute(sql("SHOW maintenance_work_mem")).scalar() == "96MB"
         target = conn.execute(
             sql(
                 "SELECT attstattarget FROM pg_attribute WHERE attrelid = CAST(:index AS regclass)"
@@ -465,3 +471,13 @@ def test_a_bulk_load_on_postgresql_builds_the_index_again(momo: Momo) -> None:
         )
         assert target.scalar_one() == search_index.STATISTICS_TARGET
     assert _found(momo, "樱花") == _found(momo, "blossom") == {note}
+
+
+def test_a_build_memory_that_is_not_a_size_is_refused_before_any_statement() -> None:
+    """The size is spliced into ``SET LOCAL``: anything but a plain size is refused,
+    by the settings and again by the build."""
+    with pytest.raises(ValueError, match="memory size"):
+        SearchIndex.build_postgres_index(None, "1GB'; DROP TABLE notes; --")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="index_build_memory"):
+        Settings(index_build_memory="lots")
+    assert Settings(index_build_memory="512MB").index_build_memory == "512MB"

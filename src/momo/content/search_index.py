@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import secrets
 import threading
 import time
@@ -94,6 +95,7 @@ def terms_of(alias: str) -> str:
 # a reservation: GIN takes what its terms need, about 2 KB a note, so a million
 # notes fit in one pass and a small instance uses a few megabytes.
 INDEX_BUILD_MEMORY = "2GB"
+_MEMORY = re.compile(r"[1-9][0-9]{0,6}(kB|MB|GB)")
 POSTGRES_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {INDEX} ON {FTS_TABLE} USING gin ({terms_of(FTS_TABLE)})"
 )
@@ -399,6 +401,9 @@ class IndexedNote:
 class SearchIndex:
     """Writes to the index; queries are composed by the feed (``FeedService.search``)."""
 
+    def __init__(self, build_memory: str = INDEX_BUILD_MEMORY) -> None:
+        self._build_memory = build_memory
+
     def add(self, conn: Connection, released: Iterable[IndexedNote]) -> None:
         """Index newly published notes, each under a fresh random document id, in the
         order of those ids."""
@@ -464,15 +469,17 @@ class SearchIndex:
         elif bulk:
             conn.execute(text(f"DROP INDEX IF EXISTS {INDEX}"))
         else:
-            self.build_postgres_index(conn)
+            self.build_postgres_index(conn, self._build_memory)
 
     @staticmethod
-    def build_postgres_index(conn: Connection) -> None:
+    def build_postgres_index(conn: Connection, memory: str = INDEX_BUILD_MEMORY) -> None:
         """Build the GIN index over every stored document in one pass. GIN gathers
         terms in ``maintenance_work_mem`` and merges each batch into the index: at
         a million notes one batch (2 GB) gave 662 MB, batches of 1 GB 862 MB and of
         256 MB 907 MB: every batch merged into the index splits its pages."""
-        conn.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"))
+        if not _MEMORY.fullmatch(memory):  # it is spliced into the statement
+            raise ValueError(f"not a PostgreSQL memory size such as '2GB': {memory!r}")
+        conn.execute(text(f"SET LOCAL maintenance_work_mem = '{memory}'"))
         conn.execute(text(POSTGRES_INDEX))
         conn.execute(text(POSTGRES_STATISTICS))
 

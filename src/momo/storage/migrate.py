@@ -19,11 +19,18 @@ def _config(engine: Engine) -> Config:
     return config
 
 
-def _run(engine: Engine, action: str, revision: str, keys: Any = None) -> None:
+def _run(
+    engine: Engine,
+    action: str,
+    revision: str,
+    keys: Any = None,
+    index_build_memory: str | None = None,
+) -> None:
     config = _config(engine)
     # A migration that moves sealed data (0003) needs the keyring; it is handed
     # over in memory and never written anywhere.
     config.attributes["keys"] = keys
+    config.attributes["index_build_memory"] = index_build_memory
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         if sqlite:
@@ -42,8 +49,14 @@ def _run(engine: Engine, action: str, revision: str, keys: Any = None) -> None:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
-def upgrade(engine: Engine, revision: str = "head", *, keys: Any = None) -> None:
-    _run(engine, "upgrade", revision, keys)
+def upgrade(
+    engine: Engine,
+    revision: str = "head",
+    *,
+    keys: Any = None,
+    index_build_memory: str | None = None,
+) -> None:
+    _run(engine, "upgrade", revision, keys, index_build_memory)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

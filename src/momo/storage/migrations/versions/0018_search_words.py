@@ -14,7 +14,7 @@ SQLite's FTS5 index is unchanged.
 from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 from momo.content import search_index, search_index_v1
 from momo.content.search_index import FTS_TABLE, IndexedNote, SearchIndex
@@ -65,7 +65,9 @@ def upgrade() -> None:
         f"INSERT INTO {FTS_TABLE} (doc, words) VALUES (:doc, :stored)",
         lambda _doc, text: index_words(text),
     )
-    SearchIndex.build_postgres_index(conn)  # in one pass, after the documents
+    # In one pass, after the documents, with the memory the operator allows.
+    memory = context.config.attributes.get("index_build_memory")
+    SearchIndex.build_postgres_index(conn, memory or search_index.INDEX_BUILD_MEMORY)
     # 0007 left PostgreSQL's first index empty: notes it never indexed are now.
     unindexed = conn.execute(
         sa.select(notes.c.id, notes.c.title, notes.c.body, notes.c.created_bucket).where(
