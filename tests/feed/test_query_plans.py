@@ -62,7 +62,11 @@ def _fill(momo: Momo) -> None:
             (IndexedNote(r["id"], r["title"], r["body"], r["created_bucket"]) for r in rows),
         )
         if momo.db.dialect == "postgresql":
-            conn.execute(text("ANALYZE"))
+            # This schema's tables only: a bare ANALYZE walks every schema in the database.
+            tables = (
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()"
+            )
+            conn.execute(text(f"ANALYZE {', '.join(conn.execute(text(tables)).scalars())}"))
 
 
 @pytest.fixture(scope="module")
