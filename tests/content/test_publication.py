@@ -17,9 +17,10 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from momo.content.publication import Publication
+from momo.content.search_index import INDEX
 from momo.content.tables import comments, notes, topics
 from momo.core import Momo
 from momo.privacy.coarse_time import bucket
@@ -240,3 +241,26 @@ def test_a_batch_stays_a_batch_when_the_statistics_say_nothing_waits(momo: Momo)
     with momo.db.read() as conn:
         comments_after = conn.scalar(select(func.count()).where(comments.c.published.is_(True)))
     assert comments_after == (comments_before or 0) + 5
+
+
+def test_a_release_leaves_no_search_entries_waiting_on_postgresql(momo: Momo) -> None:
+    """New documents' index entries wait in GIN's pending list, which every search
+    step scans whole; publication merges what it released into the index."""
+    if momo.db.dialect != "postgresql":
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    try:
+        with momo.db.write() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pgstattuple WITH SCHEMA public"))
+    except Exception as error:  # not a superuser, or no contrib modules
+        pytest.skip(f"pgstattuple is needed to read the pending list: {error}")
+    (author,) = viewers(momo, 1)
+    for number in range(3):
+        momo.notes.create(author, f"春天 {number}", "blossom season")
+    publish(momo)
+    with momo.db.read() as conn:
+        waiting = conn.execute(
+            text("SELECT pending_tuples FROM public.pgstatginindex(CAST(:index AS regclass))"),
+            {"index": INDEX},
+        ).scalar_one()
+    assert waiting == 0
+    assert len(momo.feeds.search("春天", None, "zh-CN").items) == 3

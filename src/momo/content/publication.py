@@ -56,13 +56,18 @@ class Publication:
 
     def publish_due(self) -> int:
         """Publish every item whose bucket has ended, a batch per transaction;
-        returns how many."""
+        returns how many. Runs off the request path (timer, background drain), so
+        it also merges what the release added to the search index."""
         total = 0
         while True:
             published, full = self._publish_batch()
             total += published
             if not full:
-                return total
+                break
+        if total:
+            with self._db.write() as conn:
+                self._search.merge_pending(conn)
+        return total
 
     def catch_up(self) -> None:
         """Publish if a bucket has ended since this process last did: cheap to call
@@ -72,8 +77,9 @@ class Publication:
             if cut <= self._done_before:
                 return
             self._done_before = cut
-        _, full = self._publish_batch()
-        if full:
+        published, full = self._publish_batch()
+        # The rest of a backlog, and the index merge, are not the caller's to wait for.
+        if full or (published and self._db.dialect == "postgresql"):
             self._drain_in_background()
 
     def _drain_in_background(self) -> None:

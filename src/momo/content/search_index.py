@@ -95,6 +95,7 @@ def terms_of(alias: str) -> str:
 # a reservation: GIN takes what its terms need, about 2 KB a note, so a million
 # notes fit in one pass and a small instance uses a few megabytes.
 INDEX_BUILD_MEMORY = "2GB"
+MERGE_PENDING = f"SELECT gin_clean_pending_list(CAST('{INDEX}' AS regclass))"
 _MEMORY = re.compile(r"[1-9][0-9]{0,6}(kB|MB|GB)")
 POSTGRES_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {INDEX} ON {FTS_TABLE} USING gin ({terms_of(FTS_TABLE)})"
@@ -482,6 +483,20 @@ class SearchIndex:
         conn.execute(text(f"SET LOCAL maintenance_work_mem = '{memory}'"))
         conn.execute(text(POSTGRES_INDEX))
         conn.execute(text(POSTGRES_STATISTICS))
+
+    @staticmethod
+    def merge_pending(conn: Connection) -> int:
+        """PostgreSQL: move the entries waiting in the GIN index's pending list into
+        the index proper; returns how many pages it emptied. New documents' entries
+        wait there, unsorted, until the list passes 4 MB, and every search step
+        scans the whole list: at a million notes, 4,676 waiting documents made
+        searches 10–35% slower. Merged after each release, in bulk (about 2 ms a
+        note, against 3 ms inserted one by one with ``fastupdate`` off), the list
+        stays short. SQLite: nothing to do."""
+        if conn.dialect.name != "postgresql":
+            return 0
+        merged = conn.execute(text(MERGE_PENDING)).scalar()
+        return int(merged or 0)
 
     def replace(self, conn: Connection, note_id: str, title: str, body: str) -> None:
         """After an edit: drop the old tokens (from the text still stored) and add the new."""
