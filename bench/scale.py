@@ -785,9 +785,16 @@ def writes(port: int, tokens: list[str], note_ids: list[str], args: Any) -> Row:
     signed in as its own accounts; every account writes once before the clock starts,
     so what is measured is the steady state, not a server's first sight of a vault."""
 
+    # Notes as the community writes them, not a placeholder: the newest documents are
+    # what search reads first, and thousands of notes without any common term at the
+    # top of the index made a common term's search read whole days for its matches.
+    rng = random.Random(11)
+    texts = [_text(rng) for _ in range(256)]
+
     def request(token: str, k: int) -> bytes:
         if k % 3 == 0:
-            path, body = "/api/notes", {"title": f"写入 {k}", "body": "测试一下写入"}
+            title, words = texts[k % len(texts)]
+            path, body = "/api/notes", {"title": f"{title} {k}", "body": words}
         else:
             path, body = (
                 f"/api/notes/{note_ids[k * 7919 % len(note_ids)]}/comments",
