@@ -64,7 +64,7 @@ class Publication:
             total += published
             if not full:
                 break
-        if total:
+        if total and self._db.dialect == "postgresql":
             with self._db.write() as conn:
                 self._search.merge_pending(conn)
         return total
